@@ -1,0 +1,236 @@
+//! `Dual<T, N>`: a value with N tangents (forward mode).
+
+use core::fmt;
+
+use crate::Real;
+use crate::macros::{AdNumber, impl_ad_number, impl_scalar_lhs};
+use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain};
+
+/// A dual number: a value and `N` tangents (directional derivatives).
+///
+/// `N = 1` is one directional derivative (jvp); `N` equal to the number of inputs gives
+/// a whole gradient or Jacobian in one evaluation. `T` may itself be an AD type:
+/// `Dual<Dual<f64>>` carries second derivatives.
+///
+/// The layout is exactly `N + 1` values of `T`, with no heap and no `Option`:
+///
+/// ```
+/// use ad_core::Dual;
+/// assert_eq!(core::mem::size_of::<Dual<f64, 8>>(), 9 * 8);
+///
+/// // f(x, y) = x·y + sin(x): value and both partials in one pass.
+/// let x = Dual::<f64, 2>::variable_at(1.0, 0);
+/// let y = Dual::<f64, 2>::variable_at(2.0, 1);
+/// let z = x * y + x.sin();
+/// assert_eq!(z.re, 2.0 + 1.0f64.sin());
+/// assert_eq!(z.eps, [2.0 + 1.0f64.cos(), 1.0]);
+/// ```
+///
+/// Comparisons (`==`, `<`) look at the value only.
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Dual<T, const N: usize = 1> {
+    /// The value.
+    pub re: T,
+    /// The tangents: `eps[i]` is the derivative along the i-th seed direction.
+    pub eps: [T; N],
+}
+
+/// `Dual<f64, N>`.
+pub type Dual64<const N: usize = 1> = Dual<f64, N>;
+/// `Dual<f32, N>`.
+pub type Dual32<const N: usize = 1> = Dual<f32, N>;
+
+impl<T: Real, const N: usize> Dual<T, N> {
+    const LAYOUT: () = assert!(
+        core::mem::size_of::<Self>() == (N + 1) * core::mem::size_of::<T>(),
+        "Dual<T, N> must be exactly N + 1 values"
+    );
+
+    /// A dual number from its value and tangents.
+    ///
+    /// ```
+    /// use ad_core::Dual;
+    /// let d = Dual::new(1.0, [2.0, 3.0]);
+    /// assert_eq!(d.eps[1], 3.0);
+    /// ```
+    #[inline]
+    #[must_use]
+    pub const fn new(re: T, eps: [T; N]) -> Self {
+        let () = Self::LAYOUT;
+        Dual { re, eps }
+    }
+
+    /// A constant: all tangents zero.
+    ///
+    /// ```
+    /// use ad_core::Dual64;
+    /// assert_eq!(Dual64::<3>::constant_of(2.0).eps, [0.0; 3]);
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn constant_of(re: T) -> Self {
+        Self::new(re, [T::zero(); N])
+    }
+
+    /// The `i`-th input of a function of `N` variables: tangent `i` is one, the
+    /// others zero. An index `i >= N` gives a constant.
+    ///
+    /// ```
+    /// use ad_core::Dual64;
+    /// assert_eq!(Dual64::<3>::variable_at(5.0, 1).eps, [0.0, 1.0, 0.0]);
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn variable_at(re: T, i: usize) -> Self {
+        let mut d = Self::constant_of(re);
+        if let Some(e) = d.eps.get_mut(i) {
+            *e = T::one();
+        }
+        d
+    }
+
+    /// All `N` inputs at once, seeded with the identity: `x[i]` gets tangent `i`.
+    ///
+    /// ```
+    /// use ad_core::Dual64;
+    /// let [a, b] = Dual64::<2>::variables([1.0, 2.0]);
+    /// assert_eq!((a.eps, b.eps), ([1.0, 0.0], [0.0, 1.0]));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn variables(x: [T; N]) -> [Self; N] {
+        let mut i = 0;
+        x.map(|v| {
+            let d = Self::variable_at(v, i);
+            i += 1;
+            d
+        })
+    }
+
+    /// The value.
+    #[inline]
+    #[must_use]
+    pub fn value(&self) -> T {
+        self.re
+    }
+}
+
+impl<T: Real> Dual<T, 1> {
+    /// An independent variable with tangent 1 (for a derivative in one direction).
+    ///
+    /// ```
+    /// use ad_core::Dual64;
+    /// let y = Dual64::variable(3.0).powi(2);
+    /// assert_eq!((y.re, y.eps[0]), (9.0, 6.0));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn variable(re: T) -> Self {
+        Self::new(re, [T::one()])
+    }
+
+    /// The single tangent.
+    #[inline]
+    #[must_use]
+    pub fn tangent(&self) -> T {
+        self.eps[0]
+    }
+}
+
+impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
+    type Inner = T;
+
+    #[inline(always)]
+    fn ad_value(&self) -> T {
+        self.re
+    }
+    #[inline(always)]
+    fn from_inner(v: T) -> Self {
+        Self::constant_of(v)
+    }
+    #[inline(always)]
+    fn with_value(self, v: T) -> Self {
+        Self::new(v, self.eps)
+    }
+    #[inline(always)]
+    fn tangents_zero(&self) -> bool {
+        self.eps.iter().all(Real::is_exact_zero)
+    }
+    #[inline(always)]
+    fn map_all(self, f: impl Fn(T) -> T) -> Self {
+        Self::new(f(self.re), self.eps.map(f))
+    }
+    #[inline(always)]
+    fn add_sub(mut self, rhs: Self, subtract: bool) -> Self {
+        if subtract {
+            self.re -= rhs.re;
+            for (a, b) in self.eps.iter_mut().zip(rhs.eps) {
+                *a -= b;
+            }
+        } else {
+            self.re += rhs.re;
+            for (a, b) in self.eps.iter_mut().zip(rhs.eps) {
+                *a += b;
+            }
+        }
+        self
+    }
+    #[inline(always)]
+    fn mul_ad(self, rhs: Self) -> Self {
+        let mut eps = self.eps;
+        for (e, b) in eps.iter_mut().zip(rhs.eps) {
+            *e = *e * rhs.re + self.re * b;
+        }
+        Self::new(self.re * rhs.re, eps)
+    }
+    #[inline(always)]
+    fn div_ad(self, rhs: Self) -> Self {
+        // (a' - v b') / b: no b² that could overflow while a/b is finite.
+        let v = self.re / rhs.re;
+        let mut eps = self.eps;
+        for (e, b) in eps.iter_mut().zip(rhs.eps) {
+            *e = (*e - v * b) / rhs.re;
+        }
+        Self::new(v, eps)
+    }
+    #[inline(always)]
+    fn apply_unary(self, op: UnaryOp) -> Self {
+        let j = rules::unary::<T, false>(op, self.re);
+        Self::new(j.value, self.eps.map(|e| chain(j.d1, e)))
+    }
+    #[inline(always)]
+    fn apply_binary(self, op: BinaryOp, rhs: Self) -> Self {
+        let wrt = Wrt {
+            x: !self.tangents_zero(),
+            y: !rhs.tangents_zero(),
+        };
+        let j = rules::binary::<T, false>(op, self.re, rhs.re, wrt);
+        let mut eps = self.eps;
+        for (e, b) in eps.iter_mut().zip(rhs.eps) {
+            *e = chain(j.dx, *e) + chain(j.dy, b);
+        }
+        Self::new(j.value, eps)
+    }
+}
+
+impl_ad_number!([T: Real, const N: usize] Dual<T, N>);
+impl_scalar_lhs!([const N: usize] f64 => Dual<f64, N>);
+impl_scalar_lhs!([const N: usize] f32 => Dual<f32, N>);
+
+impl<T: Real, const N: usize> fmt::Display for Dual<T, N> {
+    /// `1.5 + 2ε` for one tangent, `1.5 + [2, 3]ε` for several; a precision
+    /// (`{:.3}`) applies to every component.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::fmt::component(f, &self.re)?;
+        if N == 1 {
+            f.write_str(" + ")?;
+            crate::fmt::component(f, &self.eps[0])?;
+            f.write_str("ε")
+        } else {
+            f.write_str(" + ")?;
+            crate::fmt::list(f, &self.eps)?;
+            f.write_str("ε")
+        }
+    }
+}

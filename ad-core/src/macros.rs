@@ -1,0 +1,508 @@
+//! Crate-private plumbing shared by the AD number types.
+//!
+//! Each type hand-writes only what differs between them (the struct, the chain rule
+//! for a row of the rules table, the product and quotient rules, `Display`) by
+//! implementing [`AdNumber`]; `impl_ad_number!` derives everything else from that:
+//! operators in all owned/borrowed/scalar combinations, the inherent elementary
+//! methods, and the `num-traits` traits up to `Float`.
+
+use crate::Real;
+use crate::rules::{BinaryOp, UnaryOp};
+
+/// What a number type must provide; everything else is generated.
+pub(crate) trait AdNumber: Copy {
+    /// The scalar the value and tangents are made of.
+    type Inner: Real;
+    /// The value (real part).
+    fn ad_value(&self) -> Self::Inner;
+    /// A constant: `v` with all tangents zero.
+    fn from_inner(v: Self::Inner) -> Self;
+    /// The same tangents with the value replaced by `v`.
+    fn with_value(self, v: Self::Inner) -> Self;
+    /// `true` when every tangent component is exactly zero.
+    fn tangents_zero(&self) -> bool;
+    /// Applies `f` to the value and every tangent component (scaling by a constant).
+    fn map_all(self, f: impl Fn(Self::Inner) -> Self::Inner) -> Self;
+    /// Component-wise sum (`sign = 1`) or difference (`sign = -1`).
+    fn add_sub(self, rhs: Self, subtract: bool) -> Self;
+    /// The product rule.
+    fn mul_ad(self, rhs: Self) -> Self;
+    /// The quotient rule.
+    fn div_ad(self, rhs: Self) -> Self;
+    /// The chain rule for a unary row of the rules table.
+    fn apply_unary(self, op: UnaryOp) -> Self;
+    /// The chain rule for a binary row of the rules table.
+    fn apply_binary(self, op: BinaryOp, rhs: Self) -> Self;
+}
+
+/// Generates the operators, inherent methods and `num-traits` impls of an AD type
+/// from its [`AdNumber`] impl.
+macro_rules! impl_ad_number {
+    ([$($gen:tt)*] $ty:ty) => {
+        impl_ad_number!(@ops [$($gen)*] $ty; Add add AddAssign add_assign |a, b| a.add_sub(b, false));
+        impl_ad_number!(@ops [$($gen)*] $ty; Sub sub SubAssign sub_assign |a, b| a.add_sub(b, true));
+        impl_ad_number!(@ops [$($gen)*] $ty; Mul mul MulAssign mul_assign |a, b| a.mul_ad(b));
+        impl_ad_number!(@ops [$($gen)*] $ty; Div div DivAssign div_assign |a, b| a.div_ad(b));
+        impl_ad_number!(@ops [$($gen)*] $ty; Rem rem RemAssign rem_assign
+            |a, b| a.apply_binary($crate::rules::BinaryOp::Rem, b));
+
+        impl_ad_number!(@scalar [$($gen)*] $ty; Add add AddAssign add_assign
+            |a, s| { let v = a.ad_value() + s; a.with_value(v) });
+        impl_ad_number!(@scalar [$($gen)*] $ty; Sub sub SubAssign sub_assign
+            |a, s| { let v = a.ad_value() - s; a.with_value(v) });
+        impl_ad_number!(@scalar [$($gen)*] $ty; Mul mul MulAssign mul_assign
+            |a, s| a.map_all(|c| c * s));
+        impl_ad_number!(@scalar [$($gen)*] $ty; Div div DivAssign div_assign
+            |a, s| a.map_all(|c| c / s));
+        impl_ad_number!(@scalar [$($gen)*] $ty; Rem rem RemAssign rem_assign
+            |a, s| a.apply_binary($crate::rules::BinaryOp::Rem, <$ty as AdNumber>::from_inner(s)));
+
+        impl<$($gen)*> core::ops::Neg for $ty {
+            type Output = Self;
+            #[inline]
+            fn neg(self) -> Self {
+                self.map_all(|c| -c)
+            }
+        }
+        impl<$($gen)*> core::ops::Neg for &$ty {
+            type Output = $ty;
+            #[inline]
+            fn neg(self) -> $ty {
+                -*self
+            }
+        }
+
+        impl<$($gen)*> PartialEq for $ty {
+            /// Compares values only (tangents are ignored), like every AD comparison.
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                self.ad_value() == other.ad_value()
+            }
+        }
+        impl<$($gen)*> PartialOrd for $ty {
+            /// Orders by value only.
+            #[inline]
+            fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+                self.ad_value().partial_cmp(&other.ad_value())
+            }
+        }
+        impl<$($gen)*> Default for $ty {
+            #[inline]
+            fn default() -> Self {
+                <$ty as AdNumber>::from_inner(T::zero())
+            }
+        }
+        impl<$($gen)*> From<T> for $ty {
+            /// A constant (zero tangents).
+            #[inline]
+            fn from(v: T) -> Self {
+                <$ty as AdNumber>::from_inner(v)
+            }
+        }
+        impl<$($gen)*> core::iter::Sum for $ty {
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                iter.fold(num_traits::Zero::zero(), |a, b| a + b)
+            }
+        }
+        impl<'a, $($gen)*> core::iter::Sum<&'a $ty> for $ty {
+            fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
+                iter.fold(num_traits::Zero::zero(), |a, b| a + *b)
+            }
+        }
+        impl<$($gen)*> core::iter::Product for $ty {
+            fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
+                iter.fold(num_traits::One::one(), |a, b| a * b)
+            }
+        }
+        impl<'a, $($gen)*> core::iter::Product<&'a $ty> for $ty {
+            fn product<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
+                iter.fold(num_traits::One::one(), |a, b| a * *b)
+            }
+        }
+
+        impl_ad_number!(@inherent [$($gen)*] $ty);
+        impl_ad_number!(@num_traits [$($gen)*] $ty);
+    };
+
+    (@ops [$($gen:tt)*] $ty:ty; $Op:ident $op:ident $OpAssign:ident $op_assign:ident
+        |$a:ident, $b:ident| $body:expr) => {
+        impl<$($gen)*> core::ops::$Op for $ty {
+            type Output = Self;
+            #[inline]
+            fn $op(self, rhs: Self) -> Self {
+                let ($a, $b) = (self, rhs);
+                $body
+            }
+        }
+        impl<$($gen)*> core::ops::$Op<&$ty> for $ty {
+            type Output = $ty;
+            #[inline]
+            fn $op(self, rhs: &$ty) -> $ty {
+                core::ops::$Op::$op(self, *rhs)
+            }
+        }
+        impl<$($gen)*> core::ops::$Op<$ty> for &$ty {
+            type Output = $ty;
+            #[inline]
+            fn $op(self, rhs: $ty) -> $ty {
+                core::ops::$Op::$op(*self, rhs)
+            }
+        }
+        impl<$($gen)*> core::ops::$Op<&$ty> for &$ty {
+            type Output = $ty;
+            #[inline]
+            fn $op(self, rhs: &$ty) -> $ty {
+                core::ops::$Op::$op(*self, *rhs)
+            }
+        }
+        impl<$($gen)*> core::ops::$OpAssign for $ty {
+            #[inline]
+            fn $op_assign(&mut self, rhs: Self) {
+                *self = core::ops::$Op::$op(*self, rhs);
+            }
+        }
+        impl<$($gen)*> core::ops::$OpAssign<&$ty> for $ty {
+            #[inline]
+            fn $op_assign(&mut self, rhs: &$ty) {
+                *self = core::ops::$Op::$op(*self, *rhs);
+            }
+        }
+    };
+
+    (@scalar [$($gen:tt)*] $ty:ty; $Op:ident $op:ident $OpAssign:ident $op_assign:ident
+        |$a:ident, $s:ident| $body:expr) => {
+        impl<$($gen)*> core::ops::$Op<T> for $ty {
+            type Output = Self;
+            #[inline]
+            fn $op(self, rhs: T) -> Self {
+                let ($a, $s) = (self, rhs);
+                $body
+            }
+        }
+        impl<$($gen)*> core::ops::$OpAssign<T> for $ty {
+            #[inline]
+            fn $op_assign(&mut self, rhs: T) {
+                *self = core::ops::$Op::$op(*self, rhs);
+            }
+        }
+    };
+
+    (@inherent [$($gen:tt)*] $ty:ty) => {
+        /// Elementary functions. Each evaluates one row of the [rules
+        /// table](crate::rules) with the chain rule; they are inherent so that they win
+        /// over any trait method of the same name (`num_traits::Float`, nalgebra's
+        /// `ComplexField`) and never become ambiguous.
+        impl<$($gen)*> $ty {
+            impl_ad_number!(@unary
+                recip Recip "`1/x`",
+                sqrt Sqrt "square root",
+                cbrt Cbrt "cube root",
+                exp Exp "`eˣ`",
+                exp2 Exp2 "`2ˣ`",
+                exp_m1 ExpM1 "`eˣ - 1`, accurate near zero",
+                ln Ln "natural logarithm",
+                log2 Log2 "base-2 logarithm",
+                log10 Log10 "base-10 logarithm",
+                ln_1p Ln1p "`ln(1 + x)`, accurate near zero",
+                sin Sin "sine",
+                cos Cos "cosine",
+                tan Tan "tangent",
+                asin Asin "arcsine",
+                acos Acos "arccosine",
+                atan Atan "arctangent",
+                sinh Sinh "hyperbolic sine",
+                cosh Cosh "hyperbolic cosine",
+                tanh Tanh "hyperbolic tangent",
+                asinh Asinh "inverse hyperbolic sine",
+                acosh Acosh "inverse hyperbolic cosine",
+                atanh Atanh "inverse hyperbolic tangent",
+                abs Abs "absolute value (derivative 0 at ±0: the minimum-norm subgradient)",
+                signum Signum "sign, ±1 by the sign bit (derivative 0)",
+                floor Floor "round down (derivative 0)",
+                ceil Ceil "round up (derivative 0)",
+                round Round "round half away from zero (derivative 0)",
+                trunc Trunc "round toward zero (derivative 0)",
+                fract Fract "`x - trunc(x)` (derivative 1)"
+            );
+            impl_ad_number!(@binary
+                powf Powf "`xʸ`, both arguments active",
+                atan2 Atan2 "four-quadrant arctangent of `self / other` (`self` is the ordinate)",
+                hypot Hypot "`√(x² + y²)` without overflow (derivative 0 at the origin)",
+                log Log "logarithm of `self` in base `base`",
+                min Min "the smaller value (a NaN argument loses; ties share the derivative)",
+                max Max "the larger value (a NaN argument loses; ties share the derivative)"
+            );
+
+            /// `xⁿ` for an integer `n`.
+            #[inline]
+            #[must_use]
+            pub fn powi(self, n: i32) -> Self {
+                self.apply_unary($crate::rules::UnaryOp::Powi(n))
+            }
+
+            /// Sine and cosine together.
+            #[inline]
+            #[must_use]
+            pub fn sin_cos(self) -> (Self, Self) {
+                (self.sin(), self.cos())
+            }
+
+            /// `self * a + b` with one rounding in the value (fused multiply-add).
+            #[inline]
+            #[must_use]
+            pub fn mul_add(self, a: Self, b: Self) -> Self {
+                let v = num_traits::Float::mul_add(self.ad_value(), a.ad_value(), b.ad_value());
+                (self * a + b).with_value(v)
+            }
+
+            /// Restricts `self` to `[lo, hi]`; the derivative is that of the bound
+            /// that is returned, or of `self` inside the interval (closed). Never
+            /// panics: NaN stays NaN, and `lo > hi` returns `lo` below `lo`, else `hi`
+            /// above `hi`.
+            #[inline]
+            #[must_use]
+            pub fn clamp(self, lo: Self, hi: Self) -> Self {
+                if self < lo {
+                    lo
+                } else if self > hi {
+                    hi
+                } else {
+                    self
+                }
+            }
+
+            /// `|self|` with the sign of `sign`: `self` or `-self` with its tangents.
+            #[inline]
+            #[must_use]
+            pub fn copysign(self, sign: Self) -> Self {
+                let (a, b) = (self.ad_value(), sign.ad_value());
+                if a.is_sign_negative() == b.is_sign_negative() { self } else { -self }
+            }
+
+            /// `true` when the value is NaN.
+            #[inline]
+            #[must_use]
+            pub fn is_nan(self) -> bool {
+                self.ad_value().is_nan()
+            }
+
+            /// `true` when the value is neither infinite nor NaN.
+            #[inline]
+            #[must_use]
+            pub fn is_finite(self) -> bool {
+                self.ad_value().is_finite()
+            }
+        }
+    };
+
+    (@unary $($name:ident $Op:ident $doc:literal),*) => {
+        $(
+            #[doc = concat!("The ", $doc, ".")]
+            #[inline]
+            #[must_use]
+            pub fn $name(self) -> Self {
+                self.apply_unary($crate::rules::UnaryOp::$Op)
+            }
+        )*
+    };
+
+    (@binary $($name:ident $Op:ident $doc:literal),*) => {
+        $(
+            #[doc = concat!("The ", $doc, ".")]
+            #[inline]
+            #[must_use]
+            pub fn $name(self, other: Self) -> Self {
+                self.apply_binary($crate::rules::BinaryOp::$Op, other)
+            }
+        )*
+    };
+
+    (@num_traits [$($gen:tt)*] $ty:ty) => {
+        impl<$($gen)*> num_traits::Zero for $ty {
+            #[inline]
+            fn zero() -> Self {
+                <$ty as AdNumber>::from_inner(T::zero())
+            }
+            /// `true` when the value is zero (as `==`); see
+            /// [`Real::is_exact_zero`] for all components.
+            #[inline]
+            fn is_zero(&self) -> bool {
+                self.ad_value().is_zero()
+            }
+        }
+        impl<$($gen)*> num_traits::One for $ty {
+            #[inline]
+            fn one() -> Self {
+                <$ty as AdNumber>::from_inner(T::one())
+            }
+        }
+        impl<$($gen)*> num_traits::Num for $ty {
+            type FromStrRadixErr = T::FromStrRadixErr;
+            fn from_str_radix(s: &str, radix: u32) -> Result<Self, Self::FromStrRadixErr> {
+                T::from_str_radix(s, radix).map(<$ty as AdNumber>::from_inner)
+            }
+        }
+        impl<$($gen)*> num_traits::ToPrimitive for $ty {
+            fn to_i64(&self) -> Option<i64> { self.ad_value().to_i64() }
+            fn to_u64(&self) -> Option<u64> { self.ad_value().to_u64() }
+            fn to_i128(&self) -> Option<i128> { self.ad_value().to_i128() }
+            fn to_u128(&self) -> Option<u128> { self.ad_value().to_u128() }
+            fn to_f32(&self) -> Option<f32> { self.ad_value().to_f32() }
+            fn to_f64(&self) -> Option<f64> { self.ad_value().to_f64() }
+        }
+        impl<$($gen)*> num_traits::NumCast for $ty {
+            fn from<P: num_traits::ToPrimitive>(n: P) -> Option<Self> {
+                <T as num_traits::NumCast>::from(n).map(<$ty as AdNumber>::from_inner)
+            }
+        }
+        impl<$($gen)*> num_traits::FromPrimitive for $ty {
+            fn from_i64(n: i64) -> Option<Self> { T::from_i64(n).map(<$ty as AdNumber>::from_inner) }
+            fn from_u64(n: u64) -> Option<Self> { T::from_u64(n).map(<$ty as AdNumber>::from_inner) }
+            fn from_i128(n: i128) -> Option<Self> { T::from_i128(n).map(<$ty as AdNumber>::from_inner) }
+            fn from_u128(n: u128) -> Option<Self> { T::from_u128(n).map(<$ty as AdNumber>::from_inner) }
+            fn from_f32(n: f32) -> Option<Self> { T::from_f32(n).map(<$ty as AdNumber>::from_inner) }
+            fn from_f64(n: f64) -> Option<Self> { T::from_f64(n).map(<$ty as AdNumber>::from_inner) }
+        }
+        impl<$($gen)*> num_traits::Signed for $ty {
+            fn abs(&self) -> Self { <$ty>::abs(*self) }
+            fn abs_sub(&self, other: &Self) -> Self {
+                if *self <= *other { num_traits::Zero::zero() } else { *self - *other }
+            }
+            fn signum(&self) -> Self { <$ty>::signum(*self) }
+            fn is_positive(&self) -> bool { self.ad_value().is_sign_positive() }
+            fn is_negative(&self) -> bool { self.ad_value().is_sign_negative() }
+        }
+        impl<$($gen)*> num_traits::FloatConst for $ty {
+            impl_ad_number!(@consts E FRAC_1_PI FRAC_1_SQRT_2 FRAC_2_PI FRAC_2_SQRT_PI FRAC_PI_2
+                FRAC_PI_3 FRAC_PI_4 FRAC_PI_6 FRAC_PI_8 LN_10 LN_2 LOG10_E LOG2_E PI SQRT_2
+                TAU LOG10_2 LOG2_10);
+        }
+        impl<$($gen)*> num_traits::Float for $ty {
+            impl_ad_number!(@float_consts nan infinity neg_infinity neg_zero min_value
+                min_positive_value max_value epsilon);
+            impl_ad_number!(@float_preds is_nan is_infinite is_finite is_normal is_subnormal
+                is_sign_positive is_sign_negative);
+            fn classify(self) -> core::num::FpCategory { self.ad_value().classify() }
+            fn integer_decode(self) -> (u64, i16, i8) { self.ad_value().integer_decode() }
+            impl_ad_number!(@float_unary floor ceil round trunc fract abs signum recip sqrt
+                exp exp2 ln log2 log10 cbrt sin cos tan asin acos atan exp_m1 ln_1p sinh
+                cosh tanh asinh acosh atanh);
+            impl_ad_number!(@float_binary powf log max min hypot atan2 copysign);
+            fn mul_add(self, a: Self, b: Self) -> Self { <$ty>::mul_add(self, a, b) }
+            fn powi(self, n: i32) -> Self { <$ty>::powi(self, n) }
+            fn sin_cos(self) -> (Self, Self) { <$ty>::sin_cos(self) }
+            fn clamp(self, lo: Self, hi: Self) -> Self { <$ty>::clamp(self, lo, hi) }
+            #[allow(deprecated)]
+            fn abs_sub(self, other: Self) -> Self {
+                <$ty as num_traits::Signed>::abs_sub(&self, &other)
+            }
+            fn to_degrees(self) -> Self { self * T::constant(180.0 / core::f64::consts::PI) }
+            fn to_radians(self) -> Self { self * T::constant(core::f64::consts::PI / 180.0) }
+        }
+        impl<$($gen)*> $crate::Real for $ty {
+            type Primitive = T::Primitive;
+            #[inline]
+            fn from_primitive(x: T::Primitive) -> Self {
+                <$ty as AdNumber>::from_inner(T::from_primitive(x))
+            }
+            #[inline]
+            fn constant(x: f64) -> Self {
+                <$ty as AdNumber>::from_inner(T::constant(x))
+            }
+            #[inline]
+            fn primal(&self) -> T::Primitive {
+                self.ad_value().primal()
+            }
+            #[inline]
+            fn is_exact_zero(&self) -> bool {
+                self.ad_value().is_exact_zero() && self.tangents_zero()
+            }
+            #[inline(always)]
+            fn unary(self, op: $crate::rules::UnaryOp) -> Self {
+                self.apply_unary(op)
+            }
+            #[inline(always)]
+            fn binary(self, op: $crate::rules::BinaryOp, rhs: Self) -> Self {
+                self.apply_binary(op, rhs)
+            }
+        }
+    };
+
+    (@consts $($c:ident)*) => {
+        $(
+            #[inline]
+            fn $c() -> Self {
+                <Self as AdNumber>::from_inner(T::$c())
+            }
+        )*
+    };
+    (@float_consts $($c:ident)*) => {
+        $(
+            #[inline]
+            fn $c() -> Self {
+                <Self as AdNumber>::from_inner(<T as num_traits::Float>::$c())
+            }
+        )*
+    };
+    (@float_preds $($p:ident)*) => {
+        $(
+            #[inline]
+            fn $p(self) -> bool {
+                self.ad_value().$p()
+            }
+        )*
+    };
+    (@float_unary $($f:ident)*) => {
+        $(
+            #[inline]
+            fn $f(self) -> Self {
+                Self::$f(self)
+            }
+        )*
+    };
+    (@float_binary $($f:ident)*) => {
+        $(
+            #[inline]
+            fn $f(self, other: Self) -> Self {
+                Self::$f(self, other)
+            }
+        )*
+    };
+}
+
+/// `f32`/`f64` on the left of an operator with an AD number over it.
+macro_rules! impl_scalar_lhs {
+    ([$($gen:tt)*] $p:ty => $ty:ty) => {
+        impl<$($gen)*> core::ops::Add<$ty> for $p {
+            type Output = $ty;
+            #[inline]
+            fn add(self, rhs: $ty) -> $ty {
+                rhs + self
+            }
+        }
+        impl<$($gen)*> core::ops::Sub<$ty> for $p {
+            type Output = $ty;
+            #[inline]
+            fn sub(self, rhs: $ty) -> $ty {
+                -rhs + self
+            }
+        }
+        impl<$($gen)*> core::ops::Mul<$ty> for $p {
+            type Output = $ty;
+            #[inline]
+            fn mul(self, rhs: $ty) -> $ty {
+                rhs * self
+            }
+        }
+        impl<$($gen)*> core::ops::Div<$ty> for $p {
+            type Output = $ty;
+            #[inline]
+            fn div(self, rhs: $ty) -> $ty {
+                <$ty as AdNumber>::from_inner(self) / rhs
+            }
+        }
+    };
+}
+
+pub(crate) use impl_ad_number;
+pub(crate) use impl_scalar_lhs;

@@ -1,0 +1,160 @@
+//! The one place where primitive (`f32`/`f64`) math is dispatched.
+//!
+//! Feature `std` uses the standard library's functions; otherwise feature `libm`
+//! uses the `libm` crate. When both are on, `std` wins, so turning on `libm` in a
+//! dependency never silently changes the results of a `std` build. Everything else in
+//! the crate calls `math::f64::sin(x)` and friends, never a float method directly.
+
+#[cfg(not(any(feature = "std", feature = "libm")))]
+compile_error!("ad-core needs a math back end: enable feature `std` (default) or `libm` (no_std)");
+
+/// Integer power by binary exponentiation, the same algorithm as compiler-rt's
+/// `__powidf2` (which `std`'s `powi` lowers to), so that `std` and `libm` builds agree
+/// bit for bit. A negative exponent takes the reciprocal of the positive power.
+macro_rules! powi_impl {
+    ($t:ty) => {
+        /// `x` raised to the integer power `n`.
+        #[inline]
+        pub(crate) fn powi(x: $t, n: i32) -> $t {
+            let mut base = x;
+            let mut e = n.unsigned_abs();
+            let mut r: $t = 1.0;
+            loop {
+                if e & 1 == 1 {
+                    r *= base;
+                }
+                e >>= 1;
+                if e == 0 {
+                    break;
+                }
+                base *= base;
+            }
+            if n < 0 { 1.0 / r } else { r }
+        }
+    };
+}
+
+macro_rules! dispatch {
+    ($t:ident, $( $name:ident ( $($arg:ident),* ) => $std:ident | $libm:ident ;)*) => {
+        $(
+            #[doc = concat!("`", stringify!($name), "` on `", stringify!($t), "`.")]
+            #[inline(always)]
+            pub(crate) fn $name($($arg: $t),*) -> $t {
+                #[cfg(feature = "std")]
+                {
+                    dispatch!(@std $std; $($arg),*)
+                }
+                #[cfg(all(not(feature = "std"), feature = "libm"))]
+                {
+                    libm::$libm($($arg),*)
+                }
+            }
+        )*
+    };
+    (@std $std:ident; $first:ident $(, $rest:ident)*) => { $first.$std($($rest),*) };
+}
+
+macro_rules! float_module {
+    ($t:ident) => {
+        pub(crate) mod $t {
+            primitives!($t);
+            powi_impl!($t);
+
+            /// Sign of `x` as Rust's `signum`: ±1 by the sign bit, NaN for NaN.
+            #[inline(always)]
+            pub(crate) fn signum(x: $t) -> $t {
+                if x.is_nan() { x } else { copysign(1.0, x) }
+            }
+
+            /// Fractional part, `x - trunc(x)`, as Rust's `fract`.
+            #[inline(always)]
+            pub(crate) fn fract(x: $t) -> $t {
+                x - trunc(x)
+            }
+
+            /// `ln(x) / ln(base)`, as Rust's `log`.
+            #[inline(always)]
+            pub(crate) fn log(x: $t, base: $t) -> $t {
+                ln(x) / ln(base)
+            }
+        }
+    };
+}
+
+macro_rules! primitives {
+    (f64) => {
+        dispatch! { f64,
+            sqrt(x) => sqrt | sqrt;
+            cbrt(x) => cbrt | cbrt;
+            exp(x) => exp | exp;
+            exp2(x) => exp2 | exp2;
+            exp_m1(x) => exp_m1 | expm1;
+            ln(x) => ln | log;
+            log2(x) => log2 | log2;
+            log10(x) => log10 | log10;
+            ln_1p(x) => ln_1p | log1p;
+            sin(x) => sin | sin;
+            cos(x) => cos | cos;
+            tan(x) => tan | tan;
+            asin(x) => asin | asin;
+            acos(x) => acos | acos;
+            atan(x) => atan | atan;
+            sinh(x) => sinh | sinh;
+            cosh(x) => cosh | cosh;
+            tanh(x) => tanh | tanh;
+            asinh(x) => asinh | asinh;
+            acosh(x) => acosh | acosh;
+            atanh(x) => atanh | atanh;
+            abs(x) => abs | fabs;
+            floor(x) => floor | floor;
+            ceil(x) => ceil | ceil;
+            round(x) => round | round;
+            trunc(x) => trunc | trunc;
+            powf(x, y) => powf | pow;
+            atan2(y, x) => atan2 | atan2;
+            hypot(x, y) => hypot | hypot;
+            min(x, y) => min | fmin;
+            max(x, y) => max | fmax;
+            copysign(x, y) => copysign | copysign;
+        }
+    };
+    (f32) => {
+        dispatch! { f32,
+            sqrt(x) => sqrt | sqrtf;
+            cbrt(x) => cbrt | cbrtf;
+            exp(x) => exp | expf;
+            exp2(x) => exp2 | exp2f;
+            exp_m1(x) => exp_m1 | expm1f;
+            ln(x) => ln | logf;
+            log2(x) => log2 | log2f;
+            log10(x) => log10 | log10f;
+            ln_1p(x) => ln_1p | log1pf;
+            sin(x) => sin | sinf;
+            cos(x) => cos | cosf;
+            tan(x) => tan | tanf;
+            asin(x) => asin | asinf;
+            acos(x) => acos | acosf;
+            atan(x) => atan | atanf;
+            sinh(x) => sinh | sinhf;
+            cosh(x) => cosh | coshf;
+            tanh(x) => tanh | tanhf;
+            asinh(x) => asinh | asinhf;
+            acosh(x) => acosh | acoshf;
+            atanh(x) => atanh | atanhf;
+            abs(x) => abs | fabsf;
+            floor(x) => floor | floorf;
+            ceil(x) => ceil | ceilf;
+            round(x) => round | roundf;
+            trunc(x) => trunc | truncf;
+            powf(x, y) => powf | powf;
+            atan2(y, x) => atan2 | atan2f;
+            hypot(x, y) => hypot | hypotf;
+            min(x, y) => min | fminf;
+            max(x, y) => max | fmaxf;
+            copysign(x, y) => copysign | copysignf;
+        }
+    };
+}
+
+float_module!(f64);
+float_module!(f32);

@@ -1,0 +1,233 @@
+//! The scalar trait every AD number is generic over, and its impls for `f32`/`f64`.
+
+use core::fmt::{Debug, Display};
+use core::iter::{Product, Sum};
+use core::ops::{AddAssign, DivAssign, MulAssign, RemAssign, SubAssign};
+
+use num_traits::{Float, FloatConst, FromPrimitive, Signed};
+
+use crate::math;
+use crate::rules::{BinaryOp, UnaryOp};
+
+/// A real scalar: `f32`, `f64`, or any AD number built over one.
+///
+/// Write your model once against `T: Real` (or against `T: num_traits::Float`, which
+/// every `Real` also is) and choose the mode by choosing `T`:
+///
+/// ```
+/// use ad_core::{Dual64, Real};
+///
+/// fn model<T: Real>(x: T) -> T {
+///     x.sin() * x + T::constant(2.0)
+/// }
+///
+/// let plain = model(1.0_f64);
+/// let d = model(Dual64::variable(1.0));
+/// assert_eq!(d.re, plain);
+/// assert!((d.eps[0] - (1.0_f64.cos() + 1.0_f64.sin())).abs() < 1e-15);
+/// ```
+///
+/// The two methods that carry the differentiation, [`Real::unary`] and
+/// [`Real::binary`], evaluate one row of the [rules table](crate::rules). Every
+/// elementary method of the AD types (`sin`, `powf`, ...) goes through them, so nested
+/// types (`Dual<Dual<f64>>`) differentiate the derivative rules themselves.
+///
+/// Equality and ordering compare values only (the AD convention: a branch in user code
+/// depends on the value, never on a tangent).
+pub trait Real:
+    Float
+    + FloatConst
+    + FromPrimitive
+    + Signed
+    + Default
+    + Debug
+    + Display
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + RemAssign
+    + Sum
+    + Product
+    + Send
+    + Sync
+    + 'static
+{
+    /// The floating-point type at the bottom of the nesting: `f32` or `f64`.
+    type Primitive: Primitive;
+
+    /// A constant (all tangents zero) from a value of the primitive type.
+    ///
+    /// ```
+    /// use ad_core::{Dual, Real};
+    /// let c = <Dual<f32, 2>>::from_primitive(1.5);
+    /// assert_eq!((c.re, c.eps), (1.5, [0.0, 0.0]));
+    /// ```
+    fn from_primitive(x: Self::Primitive) -> Self;
+
+    /// A constant from an `f64` literal, rounded to the primitive precision.
+    ///
+    /// This is the literal of generic code: `T::constant(0.5) * x`.
+    ///
+    /// ```
+    /// use ad_core::Real;
+    /// assert_eq!(f32::constant(0.1), 0.1_f32);
+    /// ```
+    fn constant(x: f64) -> Self;
+
+    /// The innermost value (the real part of the real part ...).
+    ///
+    /// ```
+    /// use ad_core::{Dual, Real};
+    /// let x: Dual<Dual<f64>> = Dual::variable(Dual::variable(3.0));
+    /// assert_eq!(x.primal(), 3.0);
+    /// ```
+    fn primal(&self) -> Self::Primitive;
+
+    /// `true` when the value and every tangent component are exactly zero.
+    ///
+    /// Unlike `==` (which compares values only) this looks at the whole number; it is
+    /// what the strong-zero rule of the [special-point policy](crate#special-points)
+    /// tests.
+    ///
+    /// ```
+    /// use ad_core::{Dual64, Real};
+    /// assert!(<Dual64>::from_primitive(0.0).is_exact_zero());
+    /// assert!(!Dual64::variable(0.0).is_exact_zero());
+    /// ```
+    fn is_exact_zero(&self) -> bool;
+
+    /// Evaluates the unary elementary function `op`, with its derivatives.
+    ///
+    /// ```
+    /// use ad_core::{rules::UnaryOp, Dual64, Real};
+    /// let y = Dual64::variable(0.0).unary(UnaryOp::Exp);
+    /// assert_eq!((y.re, y.eps[0]), (1.0, 1.0));
+    /// ```
+    fn unary(self, op: UnaryOp) -> Self;
+
+    /// Evaluates the binary elementary function `op` at `(self, rhs)`, with its
+    /// derivatives.
+    ///
+    /// ```
+    /// use ad_core::{rules::BinaryOp, Dual64, Real};
+    /// let y = Dual64::variable(2.0).binary(BinaryOp::Powf, <Dual64>::from_primitive(3.0));
+    /// assert_eq!((y.re, y.eps[0]), (8.0, 12.0));
+    /// ```
+    fn binary(self, op: BinaryOp, rhs: Self) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// The primitive floating-point types, `f32` and `f64` (sealed).
+///
+/// ```
+/// use ad_core::{Dual, Primitive, Real};
+/// fn bottom<T: Real>(x: T) -> f64 { x.primal().to_f64_exact() }
+/// assert_eq!(bottom(Dual::<f32>::variable(0.5)), 0.5);
+/// ```
+pub trait Primitive: Real<Primitive = Self> + sealed::Sealed {
+    /// Widens to `f64` (exact for both types).
+    fn to_f64_exact(self) -> f64;
+}
+
+macro_rules! impl_primitive {
+    ($t:ident) => {
+        impl Primitive for $t {
+            #[inline(always)]
+            fn to_f64_exact(self) -> f64 {
+                f64::from(self)
+            }
+        }
+
+        impl Real for $t {
+            type Primitive = $t;
+
+            #[inline(always)]
+            fn from_primitive(x: $t) -> $t {
+                x
+            }
+
+            #[inline(always)]
+            #[allow(clippy::cast_possible_truncation, trivial_numeric_casts)]
+            fn constant(x: f64) -> $t {
+                x as $t
+            }
+
+            #[inline(always)]
+            fn primal(&self) -> $t {
+                *self
+            }
+
+            #[inline(always)]
+            fn is_exact_zero(&self) -> bool {
+                *self == 0.0
+            }
+
+            #[inline(always)]
+            fn unary(self, op: UnaryOp) -> $t {
+                use math::$t as m;
+                let x = self;
+                match op {
+                    UnaryOp::Neg => -x,
+                    UnaryOp::Recip => 1.0 / x,
+                    UnaryOp::Sqrt => m::sqrt(x),
+                    UnaryOp::Cbrt => m::cbrt(x),
+                    UnaryOp::Exp => m::exp(x),
+                    UnaryOp::Exp2 => m::exp2(x),
+                    UnaryOp::ExpM1 => m::exp_m1(x),
+                    UnaryOp::Ln => m::ln(x),
+                    UnaryOp::Log2 => m::log2(x),
+                    UnaryOp::Log10 => m::log10(x),
+                    UnaryOp::Ln1p => m::ln_1p(x),
+                    UnaryOp::Sin => m::sin(x),
+                    UnaryOp::Cos => m::cos(x),
+                    UnaryOp::Tan => m::tan(x),
+                    UnaryOp::Asin => m::asin(x),
+                    UnaryOp::Acos => m::acos(x),
+                    UnaryOp::Atan => m::atan(x),
+                    UnaryOp::Sinh => m::sinh(x),
+                    UnaryOp::Cosh => m::cosh(x),
+                    UnaryOp::Tanh => m::tanh(x),
+                    UnaryOp::Asinh => m::asinh(x),
+                    UnaryOp::Acosh => m::acosh(x),
+                    UnaryOp::Atanh => m::atanh(x),
+                    UnaryOp::Abs => m::abs(x),
+                    UnaryOp::Signum => m::signum(x),
+                    UnaryOp::Floor => m::floor(x),
+                    UnaryOp::Ceil => m::ceil(x),
+                    UnaryOp::Round => m::round(x),
+                    UnaryOp::Trunc => m::trunc(x),
+                    UnaryOp::Fract => m::fract(x),
+                    UnaryOp::Powi(n) => m::powi(x, n),
+                }
+            }
+
+            #[inline(always)]
+            fn binary(self, op: BinaryOp, y: $t) -> $t {
+                use math::$t as m;
+                let x = self;
+                match op {
+                    BinaryOp::Add => x + y,
+                    BinaryOp::Sub => x - y,
+                    BinaryOp::Mul => x * y,
+                    BinaryOp::Div => x / y,
+                    BinaryOp::Rem => x % y,
+                    BinaryOp::Powf => m::powf(x, y),
+                    BinaryOp::Atan2 => m::atan2(x, y),
+                    BinaryOp::Hypot => m::hypot(x, y),
+                    BinaryOp::Log => m::log(x, y),
+                    BinaryOp::Min => m::min(x, y),
+                    BinaryOp::Max => m::max(x, y),
+                }
+            }
+        }
+    };
+}
+
+impl_primitive!(f32);
+impl_primitive!(f64);

@@ -1,0 +1,512 @@
+//! The rules table: for each elementary function its value, first and second
+//! derivative, written once.
+//!
+//! Every number type of the crate reads this table: [`Dual`](crate::Dual) takes the
+//! first derivative, [`HyperDual`](crate::HyperDual) and [`Dual2`](crate::Dual2) the
+//! second as well, and the tape and code generators of later modules read the same
+//! rows. Adding a function means adding one row here (and one primitive in the private
+//! math dispatch); every mode gets it.
+//!
+//! The functions are generic over [`Real`], so a row evaluated over a dual number
+//! differentiates the rule itself: that is how nesting gives higher orders.
+//!
+//! The special-point policy of the [crate docs](crate#special-points) is implemented
+//! here: values come from the primitive function alone, derivatives never feed back
+//! into values, and boundary behaviour (`sqrt(0)`, `powf(0, y)`, `atan2(0, 0)`, ...) is
+//! decided in one place.
+//!
+//! ```
+//! use ad_core::rules::{unary, UnaryOp};
+//! let j = unary::<f64, true>(UnaryOp::Sin, 0.5);
+//! assert_eq!((j.value, j.d1, j.d2), (0.5f64.sin(), 0.5f64.cos(), -0.5f64.sin()));
+//! ```
+
+use crate::Real;
+
+/// Unary elementary functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `1 / x`
+    Recip,
+    /// `√x`
+    Sqrt,
+    /// `∛x`
+    Cbrt,
+    /// `eˣ`
+    Exp,
+    /// `2ˣ`
+    Exp2,
+    /// `eˣ - 1`
+    ExpM1,
+    /// natural logarithm
+    Ln,
+    /// base-2 logarithm
+    Log2,
+    /// base-10 logarithm
+    Log10,
+    /// `ln(1 + x)`
+    Ln1p,
+    /// sine
+    Sin,
+    /// cosine
+    Cos,
+    /// tangent
+    Tan,
+    /// arcsine
+    Asin,
+    /// arccosine
+    Acos,
+    /// arctangent
+    Atan,
+    /// hyperbolic sine
+    Sinh,
+    /// hyperbolic cosine
+    Cosh,
+    /// hyperbolic tangent
+    Tanh,
+    /// inverse hyperbolic sine
+    Asinh,
+    /// inverse hyperbolic cosine
+    Acosh,
+    /// inverse hyperbolic tangent
+    Atanh,
+    /// absolute value
+    Abs,
+    /// sign (±1 by the sign bit, NaN for NaN), as Rust's `signum`
+    Signum,
+    /// round down
+    Floor,
+    /// round up
+    Ceil,
+    /// round half away from zero
+    Round,
+    /// round toward zero
+    Trunc,
+    /// `x - trunc(x)`
+    Fract,
+    /// `xⁿ` for an integer `n`
+    Powi(i32),
+}
+
+/// Binary elementary functions of `(x, y)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BinaryOp {
+    /// `x + y`
+    Add,
+    /// `x - y`
+    Sub,
+    /// `x * y`
+    Mul,
+    /// `x / y`
+    Div,
+    /// `x % y` (remainder with the sign of `x`, as Rust's `%`)
+    Rem,
+    /// `xʸ`, both arguments active
+    Powf,
+    /// `x.atan2(y)`: the angle of the point `(y, x)`, i.e. `x` is the *ordinate*,
+    /// as in Rust's `f64::atan2(self, other)`
+    Atan2,
+    /// `√(x² + y²)` without overflow
+    Hypot,
+    /// `ln(x) / ln(y)`: logarithm of `x` in base `y`
+    Log,
+    /// the smaller argument (IEEE `minNum`: a NaN argument loses)
+    Min,
+    /// the larger argument (IEEE `maxNum`: a NaN argument loses)
+    Max,
+}
+
+/// Value, first and second derivative of a unary function at a point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Jet<T> {
+    /// `f(x)`
+    pub value: T,
+    /// `f'(x)`
+    pub d1: T,
+    /// `f''(x)` (zero when not requested)
+    pub d2: T,
+}
+
+/// Value, gradient and Hessian of a binary function at a point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Jet2<T> {
+    /// `f(x, y)`
+    pub value: T,
+    /// `∂f/∂x`
+    pub dx: T,
+    /// `∂f/∂y`
+    pub dy: T,
+    /// `∂²f/∂x²` (zero when not requested)
+    pub dxx: T,
+    /// `∂²f/∂x∂y` (zero when not requested)
+    pub dxy: T,
+    /// `∂²f/∂y²` (zero when not requested)
+    pub dyy: T,
+}
+
+/// Which arguments of a binary function carry tangents.
+///
+/// A rule may skip the partials of an inactive argument (the derivative of `xʸ` with
+/// respect to a constant exponent needs no logarithm); skipped partials are zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wrt {
+    /// `x` is active
+    pub x: bool,
+    /// `y` is active
+    pub y: bool,
+}
+
+impl Wrt {
+    /// Both arguments active.
+    pub const BOTH: Wrt = Wrt { x: true, y: true };
+}
+
+/// Multiplies a local partial `d` by a tangent `t`, where an exactly zero tangent is a
+/// *strong zero*: the product is zero even when `d` is infinite or NaN.
+///
+/// This is the rule that keeps a constant argument from poisoning a derivative
+/// (`powf(0, 2.5)` with a constant exponent, `sqrt(x) + y` at `x = 0` differentiated
+/// in `y`).
+///
+/// ```
+/// use ad_core::rules::chain;
+/// assert_eq!(chain(f64::INFINITY, 0.0), 0.0);
+/// assert_eq!(chain(f64::INFINITY, 1.0), f64::INFINITY);
+/// assert_eq!(chain(2.0, 3.0), 6.0);
+/// ```
+#[inline(always)]
+pub fn chain<T: Real>(d: T, t: T) -> T {
+    if t.is_exact_zero() { T::zero() } else { d * t }
+}
+
+#[inline(always)]
+fn c<T: Real>(x: f64) -> T {
+    T::constant(x)
+}
+
+/// `x + 0`: turns `-0` into `+0`, so that derivatives at a zero boundary take the sign
+/// of the domain side (`1/(x+0)` is `+inf` for both zeros).
+#[inline(always)]
+fn plus_zero<T: Real>(x: T) -> T {
+    x + T::zero()
+}
+
+/// Evaluates row `op` of the table at `x`: value, first and (when `SECOND`) second
+/// derivative.
+///
+/// ```
+/// use ad_core::rules::{unary, UnaryOp};
+/// let j = unary::<f64, true>(UnaryOp::Sqrt, 0.0);
+/// assert_eq!((j.value, j.d1, j.d2), (0.0, f64::INFINITY, f64::NEG_INFINITY));
+/// ```
+#[inline(always)]
+#[must_use]
+pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
+    use UnaryOp as U;
+    let zero = T::zero();
+    let one = T::one();
+    let f = |o: UnaryOp| x.unary(o);
+    // `d2!(expr)` evaluates the second derivative only when it is asked for.
+    macro_rules! d2 {
+        ($e:expr) => {
+            if SECOND { $e } else { zero }
+        };
+    }
+    let (value, d1, d2) = match op {
+        U::Neg => (-x, -one, zero),
+        U::Recip => {
+            let v = f(U::Recip);
+            (v, -(v * v), d2!(c::<T>(2.0) * v * v * v))
+        }
+        U::Sqrt => {
+            let v = f(U::Sqrt);
+            let d = (c::<T>(2.0) * plus_zero(v)).recip();
+            (v, d, d2!(c::<T>(-2.0) * d * d * d))
+        }
+        U::Cbrt => {
+            let v = f(U::Cbrt);
+            let v2 = v * v;
+            let d = (c::<T>(3.0) * v2).recip();
+            (v, d, d2!(c::<T>(-2.0 / 9.0) / (v2 * v2 * v)))
+        }
+        U::Exp => {
+            let v = f(U::Exp);
+            (v, v, v)
+        }
+        U::Exp2 => {
+            let v = f(U::Exp2);
+            let l = T::LN_2();
+            (v, v * l, d2!(v * l * l))
+        }
+        U::ExpM1 => {
+            let e = f(U::Exp);
+            (f(U::ExpM1), e, e)
+        }
+        U::Ln => {
+            let d = plus_zero(x).recip();
+            (f(U::Ln), d, d2!(-(d * d)))
+        }
+        U::Log2 | U::Log10 => {
+            let l = if op == U::Log2 { T::LN_2() } else { T::LN_10() };
+            let d = (plus_zero(x) * l).recip();
+            (f(op), d, d2!(-(d * d) * l))
+        }
+        U::Ln1p => {
+            let d = (one + x).recip();
+            (f(U::Ln1p), d, d2!(-(d * d)))
+        }
+        U::Sin => {
+            let s = f(U::Sin);
+            (s, f(U::Cos), d2!(-s))
+        }
+        U::Cos => {
+            let co = f(U::Cos);
+            (co, -f(U::Sin), d2!(-co))
+        }
+        U::Tan => {
+            let t = f(U::Tan);
+            let d = one + t * t;
+            (t, d, d2!(c::<T>(2.0) * t * d))
+        }
+        U::Asin | U::Acos => {
+            // 1/√(1-x²) computed as 1/√((1-x)(1+x)): exact factors near ±1.
+            let r = ((one - x) * (one + x)).unary(U::Sqrt);
+            let d = plus_zero(r).recip();
+            let (d1, d2) = (d, d2!(x * d * d * d));
+            if op == U::Asin {
+                (f(U::Asin), d1, d2)
+            } else {
+                (f(U::Acos), -d1, -d2)
+            }
+        }
+        U::Atan => {
+            let d = (one + x * x).recip();
+            (f(U::Atan), d, d2!(c::<T>(-2.0) * x * d * d))
+        }
+        U::Sinh => {
+            let s = f(U::Sinh);
+            (s, f(U::Cosh), d2!(s))
+        }
+        U::Cosh => {
+            let co = f(U::Cosh);
+            (co, f(U::Sinh), d2!(co))
+        }
+        U::Tanh => {
+            // sech² = 1/cosh² keeps full relative accuracy where tanh rounds to ±1.
+            let t = f(U::Tanh);
+            let ch = f(U::Cosh);
+            let d = (ch * ch).recip();
+            (t, d, d2!(c::<T>(-2.0) * t * d))
+        }
+        U::Asinh => {
+            let d = x.binary(BinaryOp::Hypot, one).recip();
+            (f(U::Asinh), d, d2!(-(x * d) * d * d))
+        }
+        U::Acosh => {
+            let s = (x - one).unary(U::Sqrt) * (x + one).unary(U::Sqrt);
+            let d = plus_zero(s).recip();
+            (f(U::Acosh), d, d2!(-(x * d) * d * d))
+        }
+        U::Atanh => {
+            let d = ((one - x) * (one + x)).recip();
+            (f(U::Atanh), d, d2!(c::<T>(2.0) * x * d * d))
+        }
+        U::Abs => {
+            // Minimum-norm subgradient at ±0; NaN propagates.
+            let d = if x > zero {
+                one
+            } else if x < zero {
+                -one
+            } else if x == zero {
+                zero
+            } else {
+                x
+            };
+            let dd = if x.is_nan() { x } else { zero };
+            (f(U::Abs), d, dd)
+        }
+        U::Signum | U::Floor | U::Ceil | U::Round | U::Trunc => (f(op), zero, zero),
+        U::Fract => (f(U::Fract), one, zero),
+        U::Powi(n) => {
+            let v = f(U::Powi(n));
+            let p = |k: i32| x.unary(U::Powi(k));
+            // x^(n-1); n = i32::MIN has no n-1, use v/x there.
+            let below = |k: i32| {
+                n.checked_sub(k)
+                    .map_or_else(|| if k == 1 { v / x } else { v / x / x }, p)
+            };
+            let nf = T::from_i32(n).unwrap_or(zero);
+            let d = if n == 0 { zero } else { nf * below(1) };
+            let dd = if n == 0 || n == 1 {
+                zero
+            } else {
+                d2!(nf * (nf - one) * below(2))
+            };
+            (v, d, dd)
+        }
+    };
+    Jet { value, d1, d2 }
+}
+
+/// Evaluates the binary row `op` at `(x, y)`: value, both partials and (when `SECOND`)
+/// the three second partials. Partials of an argument that `wrt` marks inactive may
+/// be skipped (returned as zero).
+///
+/// ```
+/// use ad_core::rules::{binary, BinaryOp, Wrt};
+/// // atan2 at x-coordinate 0: no division by zero, the derivative is exact.
+/// let j = binary::<f64, false>(BinaryOp::Atan2, 1.0, 0.0, Wrt::BOTH);
+/// assert_eq!((j.dx, j.dy), (0.0, -1.0));
+/// ```
+#[inline(always)]
+#[must_use]
+pub fn binary<T: Real, const SECOND: bool>(op: BinaryOp, x: T, y: T, wrt: Wrt) -> Jet2<T> {
+    use BinaryOp as B;
+    let zero = T::zero();
+    let one = T::one();
+    macro_rules! d2 {
+        ($e:expr) => {
+            if SECOND { $e } else { zero }
+        };
+    }
+    let value = x.binary(op, y);
+    let (dx, dy, dxx, dxy, dyy) = match op {
+        B::Add => (one, one, zero, zero, zero),
+        B::Sub => (one, -one, zero, zero, zero),
+        B::Mul => (y, x, zero, d2!(one), zero),
+        B::Div => {
+            let r = y.recip();
+            let dy = -value * r;
+            (r, dy, zero, d2!(-(r * r)), d2!(c::<T>(-2.0) * dy * r))
+        }
+        B::Rem => (one, -(x / y).trunc(), zero, zero, zero),
+        B::Powf => powf_partials::<T, SECOND>(x, y, value, wrt),
+        B::Atan2 => {
+            // d/dx atan2(x, y) = y/(x²+y²), via hypot: no overflow, no atan(x/y).
+            let h = x.binary(B::Hypot, y);
+            if h.is_infinite() {
+                // Every partial decays like 1/h.
+                (zero, zero, zero, zero, zero)
+            } else {
+                let (u, w) = (x / h, y / h);
+                let hh = h * h;
+                (
+                    w / h,
+                    -u / h,
+                    d2!(c::<T>(-2.0) * u * w / hh),
+                    d2!((u * u - w * w) / hh),
+                    d2!(c::<T>(2.0) * u * w / hh),
+                )
+            }
+        }
+        B::Hypot => {
+            let h = value;
+            if h == zero {
+                // Minimum-norm subgradient at the origin (as for abs).
+                (zero, zero, zero, zero, zero)
+            } else if h.is_infinite() {
+                // The limits of x/h: ±1 along an infinite argument, else 0.
+                let lim = |a: T| if a.is_infinite() { a.signum() } else { zero };
+                (lim(x), lim(y), zero, zero, zero)
+            } else {
+                let (u, w) = (x / h, y / h);
+                (u, w, d2!(w * w / h), d2!(-(u * w) / h), d2!(u * u / h))
+            }
+        }
+        B::Log => {
+            let lb = y.unary(UnaryOp::Ln);
+            let dx = (plus_zero(x) * lb).recip();
+            let dy = if wrt.y { -value / (y * lb) } else { zero };
+            (
+                dx,
+                dy,
+                d2!(-(dx * dx) * lb),
+                d2!(if wrt.y { -dx / (y * lb) } else { zero }),
+                d2!(if wrt.y {
+                    value * (c::<T>(2.0) + lb) / (y * y * lb * lb)
+                } else {
+                    zero
+                }),
+            )
+        }
+        B::Min | B::Max => {
+            let first_wins = if op == B::Min { x < y } else { x > y };
+            let second_wins = if op == B::Min { y < x } else { y > x };
+            let half = c::<T>(0.5);
+            let (a, b) = if first_wins {
+                (one, zero)
+            } else if second_wins {
+                (zero, one)
+            } else if x == y {
+                (half, half)
+            } else if x.is_nan() {
+                (zero, one)
+            } else {
+                (one, zero)
+            };
+            (a, b, zero, zero, zero)
+        }
+    };
+    Jet2 {
+        value,
+        dx,
+        dy,
+        dxx,
+        dxy,
+        dyy,
+    }
+}
+
+/// Partials of `v = xʸ`, with the limits at `x = 0` decided so that a derivative never
+/// turns `0 · ∞` into NaN where the true limit exists.
+#[inline(always)]
+fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T, T, T, T, T) {
+    let zero = T::zero();
+    let one = T::one();
+    // x^(y-k): v/x^k when everything is normal (one division instead of a power),
+    // the power itself near zero, overflow or underflow.
+    let fast = v.is_normal() && x.is_normal();
+    let pow_below = |k: f64| {
+        if fast {
+            if k == 1.0 { v / x } else { v / x / x }
+        } else {
+            x.binary(BinaryOp::Powf, y - T::constant(k))
+        }
+    };
+    let dx = if !wrt.x || y == zero {
+        zero
+    } else {
+        y * pow_below(1.0)
+    };
+    let ln_x = if wrt.y { x.unary(UnaryOp::Ln) } else { zero };
+    let dy = if !wrt.y || v == zero { zero } else { v * ln_x };
+    if !SECOND {
+        return (dx, dy, zero, zero, zero);
+    }
+    let cxx = y * (y - one);
+    let dxx = if !wrt.x || cxx == zero {
+        zero
+    } else {
+        cxx * pow_below(2.0)
+    };
+    let dxy = if wrt.x && wrt.y {
+        let p1 = pow_below(1.0);
+        if p1 == zero {
+            zero
+        } else {
+            p1 * (one + y * ln_x)
+        }
+    } else {
+        zero
+    };
+    let dyy = if !wrt.y || v == zero {
+        zero
+    } else {
+        v * ln_x * ln_x
+    };
+    (dx, dy, dxx, dxy, dyy)
+}
