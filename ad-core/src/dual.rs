@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::Real;
 use crate::macros::{AdNumber, impl_ad_number, impl_scalar_lhs};
-use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain};
+use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div};
 
 /// A dual number: a value and `N` tangents (directional derivatives).
 ///
@@ -158,6 +158,10 @@ impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
         self.eps.iter().all(Real::is_exact_zero)
     }
     #[inline(always)]
+    fn all_finite(&self) -> bool {
+        self.re.is_all_finite() && self.eps.iter().all(Real::is_all_finite)
+    }
+    #[inline(always)]
     fn map_all(self, f: impl Fn(T) -> T) -> Self {
         Self::new(f(self.re), self.eps.map(f))
     }
@@ -179,8 +183,15 @@ impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
     #[inline(always)]
     fn mul_ad(self, rhs: Self) -> Self {
         let mut eps = self.eps;
-        for (e, b) in eps.iter_mut().zip(rhs.eps) {
-            *e = *e * rhs.re + self.re * b;
+        if self.re.is_all_finite() && rhs.re.is_all_finite() {
+            for (e, b) in eps.iter_mut().zip(rhs.eps) {
+                *e = *e * rhs.re + self.re * b;
+            }
+        } else {
+            // An infinite value times an exactly zero tangent is a strong zero.
+            for (e, b) in eps.iter_mut().zip(rhs.eps) {
+                *e = chain(rhs.re, *e) + chain(self.re, b);
+            }
         }
         Self::new(self.re * rhs.re, eps)
     }
@@ -189,8 +200,14 @@ impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
         // (a' - v b') / b: no b² that could overflow while a/b is finite.
         let v = self.re / rhs.re;
         let mut eps = self.eps;
-        for (e, b) in eps.iter_mut().zip(rhs.eps) {
-            *e = (*e - v * b) / rhs.re;
+        if v.is_all_finite() && rhs.re.is_all_finite() {
+            for (e, b) in eps.iter_mut().zip(rhs.eps) {
+                *e = (*e - v * b) / rhs.re;
+            }
+        } else {
+            for (e, b) in eps.iter_mut().zip(rhs.eps) {
+                *e = strong_div(*e - chain(v, b), rhs.re);
+            }
         }
         Self::new(v, eps)
     }

@@ -6,7 +6,7 @@ use core::fmt;
 
 use crate::Real;
 use crate::macros::{AdNumber, impl_ad_number, impl_scalar_lhs};
-use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain};
+use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div, strong_mul};
 
 /// A dense second-order number: value, gradient (`N`) and Hessian (`N × N`).
 ///
@@ -161,6 +161,12 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
             && (0..N).all(|i| (i..N).all(|j| self.hess[i][j].is_exact_zero()))
     }
     #[inline(always)]
+    fn all_finite(&self) -> bool {
+        self.re.is_all_finite()
+            && self.grad.iter().all(Real::is_all_finite)
+            && (0..N).all(|i| (i..N).all(|j| self.hess[i][j].is_all_finite()))
+    }
+    #[inline(always)]
     fn map_all(mut self, f: impl Fn(T) -> T) -> Self {
         self.re = f(self.re);
         for i in 0..N {
@@ -187,6 +193,19 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
     fn mul_ad(self, b: Self) -> Self {
         let a = self;
         let mut r = Self::constant_of(a.re * b.re);
+        if !(a.all_finite() && b.all_finite()) {
+            let m = strong_mul;
+            for i in 0..N {
+                r.grad[i] = m(a.grad[i], b.re) + m(a.re, b.grad[i]);
+                for j in i..N {
+                    r.hess[i][j] = m(a.hess[i][j], b.re)
+                        + m(a.re, b.hess[i][j])
+                        + m(a.grad[i], b.grad[j])
+                        + m(b.grad[i], a.grad[j]);
+                }
+            }
+            return r;
+        }
         for i in 0..N {
             r.grad[i] = a.grad[i] * b.re + a.re * b.grad[i];
             for j in i..N {
@@ -204,6 +223,24 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         let a = self;
         let v = a.re / b.re;
         let mut r = Self::constant_of(v);
+        if !(v.is_all_finite() && a.all_finite() && b.all_finite()) {
+            let (m, q) = (strong_mul, strong_div);
+            for i in 0..N {
+                r.grad[i] = q(a.grad[i] - m(v, b.grad[i]), b.re);
+            }
+            for i in 0..N {
+                for j in i..N {
+                    r.hess[i][j] = q(
+                        a.hess[i][j]
+                            - m(r.grad[i], b.grad[j])
+                            - m(b.grad[i], r.grad[j])
+                            - m(v, b.hess[i][j]),
+                        b.re,
+                    );
+                }
+            }
+            return r;
+        }
         for i in 0..N {
             r.grad[i] = (a.grad[i] - v * b.grad[i]) / b.re;
         }

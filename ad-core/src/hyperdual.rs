@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::Real;
 use crate::macros::{AdNumber, impl_ad_number, impl_scalar_lhs};
-use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain};
+use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div, strong_mul};
 
 /// A hyper-dual number `re + e1·ε₁ + e2·ε₂ + e12·ε₁ε₂` with `ε₁² = ε₂² = 0`.
 ///
@@ -102,6 +102,13 @@ impl<T: Real> AdNumber for HyperDual<T> {
         self.e1.is_exact_zero() && self.e2.is_exact_zero() && self.e12.is_exact_zero()
     }
     #[inline(always)]
+    fn all_finite(&self) -> bool {
+        self.re.is_all_finite()
+            && self.e1.is_all_finite()
+            && self.e2.is_all_finite()
+            && self.e12.is_all_finite()
+    }
+    #[inline(always)]
     fn map_all(self, f: impl Fn(T) -> T) -> Self {
         Self::new(f(self.re), f(self.e1), f(self.e2), f(self.e12))
     }
@@ -126,22 +133,40 @@ impl<T: Real> AdNumber for HyperDual<T> {
     #[inline(always)]
     fn mul_ad(self, b: Self) -> Self {
         let a = self;
-        Self::new(
-            a.re * b.re,
-            a.e1 * b.re + a.re * b.e1,
-            a.e2 * b.re + a.re * b.e2,
-            a.e12 * b.re + a.re * b.e12 + a.e1 * b.e2 + a.e2 * b.e1,
-        )
+        if a.all_finite() && b.all_finite() {
+            Self::new(
+                a.re * b.re,
+                a.e1 * b.re + a.re * b.e1,
+                a.e2 * b.re + a.re * b.e2,
+                a.e12 * b.re + a.re * b.e12 + a.e1 * b.e2 + a.e2 * b.e1,
+            )
+        } else {
+            let m = strong_mul;
+            Self::new(
+                a.re * b.re,
+                m(a.e1, b.re) + m(a.re, b.e1),
+                m(a.e2, b.re) + m(a.re, b.e2),
+                m(a.e12, b.re) + m(a.re, b.e12) + m(a.e1, b.e2) + m(a.e2, b.e1),
+            )
+        }
     }
     #[inline(always)]
     fn div_ad(self, b: Self) -> Self {
         // From f·b = a: each part of f is (a-part − lower parts of f times b) / b.
         let a = self;
         let v = a.re / b.re;
-        let f1 = (a.e1 - v * b.e1) / b.re;
-        let f2 = (a.e2 - v * b.e2) / b.re;
-        let f12 = (a.e12 - f1 * b.e2 - f2 * b.e1 - v * b.e12) / b.re;
-        Self::new(v, f1, f2, f12)
+        if v.is_all_finite() && a.all_finite() && b.all_finite() {
+            let f1 = (a.e1 - v * b.e1) / b.re;
+            let f2 = (a.e2 - v * b.e2) / b.re;
+            let f12 = (a.e12 - f1 * b.e2 - f2 * b.e1 - v * b.e12) / b.re;
+            Self::new(v, f1, f2, f12)
+        } else {
+            let (m, q) = (strong_mul, strong_div);
+            let f1 = q(a.e1 - m(v, b.e1), b.re);
+            let f2 = q(a.e2 - m(v, b.e2), b.re);
+            let f12 = q(a.e12 - m(f1, b.e2) - m(f2, b.e1) - m(v, b.e12), b.re);
+            Self::new(v, f1, f2, f12)
+        }
     }
     #[inline(always)]
     fn apply_unary(self, op: UnaryOp) -> Self {

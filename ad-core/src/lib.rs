@@ -1,25 +1,139 @@
-//! ad-core (draft)
+//! # ad-core: automatic differentiation without an allocator
+//!
+//! Write a function once, generic over [`Real`] (or over `num_traits::Float`, which
+//! every `Real` also is), and differentiate it exactly by choosing the number type:
+//!
+//! ```
+//! use ad_core::{gradient, hessian, Real};
+//!
+//! // z = x1·x2 + sin(x1), the seed example of forward and reverse accumulation.
+//! fn z<T: Real>([x1, x2]: [T; 2]) -> T {
+//!     x1 * x2 + x1.sin()
+//! }
+//!
+//! let g = gradient(z, [1.0_f64, 2.0]);
+//! assert_eq!(g, [2.0 + 1.0f64.cos(), 1.0]);
+//!
+//! let h = hessian(z, [1.0_f64, 2.0]);
+//! assert_eq!(h, [[-1.0f64.sin(), 1.0], [1.0, 0.0]]);
+//! ```
+//!
+//! The crate is `#![no_std]` and never allocates: every number type is a fixed-size
+//! `Copy` value, so the same code runs on a Cortex-M0 and on a desktop.
+//!
+//! ## Number types
+//!
+//! | type | carries | use for |
+//! |---|---|---|
+//! | [`Dual<T, N>`] | value + `N` tangents | derivatives, gradients, Jacobians, jvp (forward mode) |
+//! | [`HyperDual<T>`] | value, `ε₁`, `ε₂`, `ε₁ε₂` | one exact second or mixed partial |
+//! | [`Dual2<T, N>`] | value, gradient, Hessian | a whole Hessian in one pass |
+//! | `Dual<Dual<T>>`, ... | nested | higher orders: each level differentiates the one inside |
+//!
+//! `T` is `f32`, `f64`, or another AD type. Aliases fix the precision: [`Dual64`],
+//! [`Dual32`], [`HyperDual64`], [`HyperDual32`], [`Dual2_64`], [`Dual2_32`].
+//!
+//! The helpers [`derivative`], [`second_derivative`], [`gradient`],
+//! [`value_and_gradient`], [`jacobian`], [`value_and_jacobian`], [`jvp`],
+//! [`hessian`], [`value_gradient_hessian`] and [`hvp`] seed the inputs and unpack
+//! the result for functions on fixed-size arrays.
+//!
+//! ## One rules table
+//!
+//! Every elementary function (value, first and second derivative) is written once, in
+//! [`rules`]; each number type applies the chain rule to a row of it. Values are always
+//! computed by the primitive function itself, never rebuilt from a derivative formula.
+//! The elementary functions are inherent methods of each AD type with the standard
+//! names (`sin`, `powf`, `atan2`, ...), so they never become ambiguous when another
+//! trait with the same method names (nalgebra's `ComplexField`) is in scope.
+//!
+//! ## Features
+//!
+//! * `std` (default): the standard library's math.
+//! * `libm`: the `libm` crate's math, for `no_std` targets. With both on, `std` wins.
+//!
+//! One of the two is required (a `compile_error!` says so). All primitive math goes
+//! through one private module, so a build uses one math library throughout.
+//!
+//! ## Special points
+//!
+//! One policy, the same for every number type and every nesting depth, and pinned by
+//! tests (`tests/special_points.rs`):
+//!
+//! 1. **Values are the primitive's.** The value of `x.powf(y)` is exactly
+//!    `f64::powf`'s (or libm's) result; a derivative computation never touches it.
+//! 2. **Strong zeros.** A tangent that is exactly zero in every component contributes
+//!    exactly zero, even when the local partial is ±∞ or NaN. Constants therefore never
+//!    poison derivatives: `d/dy [√x + y]` at `x = 0` is `1`, and `d/dx x^2.5` at `0`
+//!    with a constant exponent is `0`.
+//! 3. **Boundaries of the domain** give the one-sided limit from inside the domain,
+//!    whatever the sign of a zero argument: `+∞` for a vertical tangent.
+//! 4. **Kinks** (`abs`, `hypot` at the origin) give the minimum-norm subgradient, `0`.
+//! 5. **Genuinely undefined** derivatives (`atan2(0, 0)`) are NaN: a NaN is a clear
+//!    error, a made-up number is not.
+//! 6. **Piecewise-constant** functions (`floor`, `ceil`, `round`, `trunc`, `signum`)
+//!    have derivative `0` everywhere, including at jumps, `±∞` and NaN; `fract` has `1`.
+//! 7. **NaN in, NaN out** for the derivatives of every smooth function; `±∞` inputs
+//!    give the limit of the derivative where it exists (NaN where the function
+//!    oscillates: `sin(∞)`).
+//! 8. **Arithmetic** (`+ - * /`) follows the same strong-zero rule. The plain product
+//!    and quotient rules run while every component of the operands is finite (the
+//!    common case, and the fast path); otherwise an exactly zero tangent times an
+//!    infinite value contributes zero, so `x · ∞` differentiated along another input is
+//!    `0`, and nesting (`Dual<Dual<_>>`) reproduces the infinite second derivatives of
+//!    the table instead of `∞ · 0 = NaN`. Beyond that, IEEE arithmetic applies.
+//!
+//! | point | value | derivative |
+//! |---|---|---|
+//! | `sqrt(±0)` | `±0` | `+∞` (second: `-∞`) |
+//! | `cbrt(±0)` | `±0` | `+∞` (second: `∓∞`, the sign of the side) |
+//! | `abs(+0)`, `abs(-0)` | `+0` | `0` (second: `0`) |
+//! | `powf(0, y)`, `y = 0, 0.5, 1, 2, 2.5, -1` | `1, 0, 0, 0, 0, +∞` | `∂/∂x`: `0, +∞, 1, 0, 0, -∞`; `∂/∂y`: `-∞, 0, 0, 0, 0, -∞` |
+//! | `powi(0, k)`, `k = 0, 1, 2, -1` | `1, 0, 0, +∞` | `0, 1, 0, -∞` |
+//! | `atan2(0, 0)` (`y.atan2(x)`) | IEEE (`±0` or `±π`) | `NaN`, `NaN` |
+//! | `atan2(1, 0)` | `π/2` | `∂/∂y = 0`, `∂/∂x = -1` |
+//! | `atan2(0, -1)` | `π` | `∂/∂y = -1`, `∂/∂x = 0` |
+//! | `hypot(0, 0)` | `0` | `0`, `0` (second: `0`) |
+//! | `hypot(±∞, y)` | `+∞` | `±1`, `0` |
+//! | `ln(±0)`, `log2(±0)`, `log10(±0)`, `ln_1p(-1)` | `-∞` | `+∞` (second: `-∞`) |
+//! | `asin(±1)` / `acos(±1)` | `±π/2` / `0, π` | `+∞` / `-∞` |
+//! | `atanh(±1)` / `acosh(1)` | `±∞` / `0` | `+∞` / `+∞` |
+//! | `recip(±0)` | `±∞` | `-∞` |
+//! | `floor`, `ceil`, `round`, `trunc`, `signum` (any input) | IEEE | `0` |
+//! | `fract` (any input) | `x - trunc(x)` | `1` |
+//! | `min(x, y)`, `max(x, y)` with `x == y` | `x` | `½`, `½` (so `min(x, x)` has derivative `1`) |
+//! | `min`/`max` with one NaN argument | the other argument | the other argument's |
+//! | any smooth function of NaN | NaN | NaN |
+//! | `exp(-∞)`, `tanh(±∞)`, `atan(±∞)`, `sqrt(∞)`, `ln(∞)` | `0, ±1, ±π/2, ∞, ∞` | `0` |
+//! | `exp(∞)`, `sinh(±∞)`, `cosh(±∞)` | `∞, ±∞, ∞` | `∞, ∞, ±∞` |
+//! | `sin`, `cos`, `tan` of `±∞` | NaN | NaN |
+//!
+//! Comparisons (`==`, `<`, `partial_cmp`) and [`num_traits::Zero::is_zero`] look at the
+//! value only, the AD convention: a branch in user code follows the value.
+//! [`Real::is_exact_zero`] looks at every component.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(unconditional_recursion)]
+#![warn(missing_docs)]
 
 #[cfg(feature = "std")]
 extern crate std;
 
+mod derivatives;
 mod dual;
+mod dual2;
 mod fmt;
+mod hyperdual;
 mod macros;
 mod math;
 mod real;
 pub mod rules;
 
-pub use dual::{Dual, Dual32, Dual64};
-pub use real::{Primitive, Real};
-mod dual2;
-mod hyperdual;
-pub use dual2::{Dual2, Dual2_32, Dual2_64};
-pub use hyperdual::{HyperDual, HyperDual32, HyperDual64};
-mod derivatives;
 pub use derivatives::{
     derivative, gradient, hessian, hvp, jacobian, jvp, second_derivative, value_and_gradient,
     value_and_jacobian, value_gradient_hessian,
 };
+pub use dual::{Dual, Dual32, Dual64};
+pub use dual2::{Dual2, Dual2_32, Dual2_64};
+pub use hyperdual::{HyperDual, HyperDual32, HyperDual64};
+pub use real::{Primitive, Real};

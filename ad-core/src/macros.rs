@@ -21,6 +21,8 @@ pub(crate) trait AdNumber: Copy {
     fn with_value(self, v: Self::Inner) -> Self;
     /// `true` when every tangent component is exactly zero.
     fn tangents_zero(&self) -> bool;
+    /// `true` when the value and every tangent component are finite.
+    fn all_finite(&self) -> bool;
     /// Applies `f` to the value and every tangent component (scaling by a constant).
     fn map_all(self, f: impl Fn(Self::Inner) -> Self::Inner) -> Self;
     /// Component-wise sum (`sign = 1`) or difference (`sign = -1`).
@@ -51,9 +53,17 @@ macro_rules! impl_ad_number {
         impl_ad_number!(@scalar [$($gen)*] $ty; Sub sub SubAssign sub_assign
             |a, s| { let v = a.ad_value() - s; a.with_value(v) });
         impl_ad_number!(@scalar [$($gen)*] $ty; Mul mul MulAssign mul_assign
-            |a, s| a.map_all(|c| c * s));
+            |a, s| if s.is_all_finite() {
+                a.map_all(|c| c * s)
+            } else {
+                a.mul_ad(<$ty as AdNumber>::from_inner(s))
+            });
         impl_ad_number!(@scalar [$($gen)*] $ty; Div div DivAssign div_assign
-            |a, s| a.map_all(|c| c / s));
+            |a, s| if s.is_all_finite() && !s.is_zero() {
+                a.map_all(|c| c / s)
+            } else {
+                a.div_ad(<$ty as AdNumber>::from_inner(s))
+            });
         impl_ad_number!(@scalar [$($gen)*] $ty; Rem rem RemAssign rem_assign
             |a, s| a.apply_binary($crate::rules::BinaryOp::Rem, <$ty as AdNumber>::from_inner(s)));
 
@@ -416,6 +426,10 @@ macro_rules! impl_ad_number {
             #[inline]
             fn is_exact_zero(&self) -> bool {
                 self.ad_value().is_exact_zero() && self.tangents_zero()
+            }
+            #[inline]
+            fn is_all_finite(&self) -> bool {
+                self.all_finite()
             }
             #[inline(always)]
             fn unary(self, op: $crate::rules::UnaryOp) -> Self {

@@ -97,6 +97,18 @@ pub trait Real:
     /// ```
     fn is_exact_zero(&self) -> bool;
 
+    /// `true` when the value and every tangent component are finite.
+    ///
+    /// Arithmetic takes its fast path (plain product and quotient rules) when its
+    /// operands are all finite, and the strong-zero path otherwise.
+    ///
+    /// ```
+    /// use ad_core::{Dual64, Real};
+    /// assert!(Dual64::variable(1.0).is_all_finite());
+    /// assert!(!Dual64::variable(0.0).sqrt().is_all_finite()); // tangent is +inf
+    /// ```
+    fn is_all_finite(&self) -> bool;
+
     /// Evaluates the unary elementary function `op`, with its derivatives.
     ///
     /// ```
@@ -166,6 +178,11 @@ macro_rules! impl_primitive {
             #[inline(always)]
             fn is_exact_zero(&self) -> bool {
                 *self == 0.0
+            }
+
+            #[inline(always)]
+            fn is_all_finite(&self) -> bool {
+                self.is_finite()
             }
 
             #[inline(always)]

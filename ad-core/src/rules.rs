@@ -183,6 +183,34 @@ pub fn chain<T: Real>(d: T, t: T) -> T {
     if t.is_exact_zero() { T::zero() } else { d * t }
 }
 
+/// A product under the strong-zero rule: exactly zero when either factor is exactly
+/// zero (in every component), even if the other is infinite or NaN.
+///
+/// The product and quotient rules use it on their slow path, when an operand is not
+/// all finite.
+///
+/// ```
+/// use ad_core::rules::strong_mul;
+/// assert_eq!(strong_mul(0.0, f64::INFINITY), 0.0);
+/// assert_eq!(strong_mul(f64::NAN, 0.0), 0.0);
+/// assert!(strong_mul(f64::NAN, 1.0).is_nan());
+/// ```
+#[inline(always)]
+pub fn strong_mul<T: Real>(p: T, q: T) -> T {
+    if p.is_exact_zero() || q.is_exact_zero() {
+        T::zero()
+    } else {
+        p * q
+    }
+}
+
+/// A tangent divided by a value under the strong-zero rule: an exactly zero tangent
+/// stays exactly zero, even when divided by zero.
+#[inline(always)]
+pub(crate) fn strong_div<T: Real>(t: T, b: T) -> T {
+    if t.is_exact_zero() { T::zero() } else { t / b }
+}
+
 #[inline(always)]
 fn c<T: Real>(x: f64) -> T {
     T::constant(x)
@@ -228,10 +256,11 @@ pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
             (v, d, d2!(c::<T>(-2.0) * d * d * d))
         }
         U::Cbrt => {
+            // Powers of v through powi, not products: nested at x = 0, v = 0 + ∞ε and
+            // v·v would be 0·∞ in its tangent, while powi's own rule gives the limit.
             let v = f(U::Cbrt);
-            let v2 = v * v;
-            let d = (c::<T>(3.0) * v2).recip();
-            (v, d, d2!(c::<T>(-2.0 / 9.0) / (v2 * v2 * v)))
+            let d = v.unary(U::Powi(-2)) * c::<T>(1.0 / 3.0);
+            (v, d, d2!(v.unary(U::Powi(-5)) * c::<T>(-2.0 / 9.0)))
         }
         U::Exp => {
             let v = f(U::Exp);
@@ -317,6 +346,8 @@ pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
         }
         U::Abs => {
             // Minimum-norm subgradient at ±0; NaN propagates.
+            // x·NaN: NaN in every component that varies, so nesting stays NaN too.
+            let nan = x * T::nan();
             let d = if x > zero {
                 one
             } else if x < zero {
@@ -324,9 +355,9 @@ pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
             } else if x == zero {
                 zero
             } else {
-                x
+                nan
             };
-            let dd = if x.is_nan() { x } else { zero };
+            let dd = if x.is_nan() { nan } else { zero };
             (f(U::Abs), d, dd)
         }
         U::Signum | U::Floor | U::Ceil | U::Round | U::Trunc => (f(op), zero, zero),

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Every check of the project, in the order a reviewer would run them. This is the test
+# command of the README and what CI (.ci/run) calls after installing the toolchain
+# pieces. Run it locally from anywhere: `bash scripts/ci.sh`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EMBEDDED_TARGETS=(thumbv7em-none-eabihf thumbv6m-none-eabi riscv32imac-unknown-none-elf)
+PYTHON=${PYTHON:-python3}
+
+step() { printf '\n==> %s\n' "$*"; }
+start=$(date +%s)
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (std, all targets, -D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (ad-core with libm only)"
+cargo clippy -p ad-core --no-default-features --features libm --all-targets -- -D warnings
+
+step "tests (workspace, std)"
+cargo test --workspace
+
+step "tests (ad-core, libm math back end)"
+cargo test -p ad-core --no-default-features --features libm
+
+step "docs (-D warnings)"
+RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --workspace
+
+step "no_std builds of ad-core"
+for t in "${EMBEDDED_TARGETS[@]}"; do
+    echo "  $t"
+    cargo build -p ad-core --no-default-features --features libm --target "$t" --release
+done
+
+step "reference data is what generate.py writes"
+if "$PYTHON" -c 'import mpmath' 2>/dev/null; then
+    tmp=$(mktemp -d)
+    cp ad-core/tests/reference/unary.csv ad-core/tests/reference/binary.csv "$tmp/"
+    "$PYTHON" ad-core/tests/reference/generate.py >/dev/null
+    diff -q "$tmp/unary.csv" ad-core/tests/reference/unary.csv
+    diff -q "$tmp/binary.csv" ad-core/tests/reference/binary.csv
+    rm -rf "$tmp"
+    echo "  reference CSVs reproduce exactly"
+else
+    echo "  mpmath not installed: skipped (pip install -r ad-core/tests/reference/requirements.txt)"
+fi
+
+step "quickstart example"
+cargo run --release --example quickstart
+
+step "benchmark report (quick)"
+cargo run --release -p benches --example report
+
+echo
+echo "all checks passed in $(( $(date +%s) - start )) s"
