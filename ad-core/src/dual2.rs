@@ -194,12 +194,13 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         let a = self;
         let mut r = Self::constant_of(a.re * b.re);
         if !(a.all_finite() && b.all_finite()) {
+            // Strong zeros on tangent factors only (see HyperDual).
             let m = strong_mul;
             for i in 0..N {
-                r.grad[i] = m(a.grad[i], b.re) + m(a.re, b.grad[i]);
+                r.grad[i] = chain(b.re, a.grad[i]) + chain(a.re, b.grad[i]);
                 for j in i..N {
-                    r.hess[i][j] = m(a.hess[i][j], b.re)
-                        + m(a.re, b.hess[i][j])
+                    r.hess[i][j] = chain(b.re, a.hess[i][j])
+                        + chain(a.re, b.hess[i][j])
                         + m(a.grad[i], b.grad[j])
                         + m(b.grad[i], a.grad[j]);
                 }
@@ -226,7 +227,7 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         if !(v.is_all_finite() && a.all_finite() && b.all_finite()) {
             let (m, q) = (strong_mul, strong_div);
             for i in 0..N {
-                r.grad[i] = q(a.grad[i] - m(v, b.grad[i]), b.re);
+                r.grad[i] = q(a.grad[i] - chain(v, b.grad[i]), b.re);
             }
             for i in 0..N {
                 for j in i..N {
@@ -234,7 +235,7 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
                         a.hess[i][j]
                             - m(r.grad[i], b.grad[j])
                             - m(b.grad[i], r.grad[j])
-                            - m(v, b.hess[i][j]),
+                            - chain(v, b.hess[i][j]),
                         b.re,
                     );
                 }

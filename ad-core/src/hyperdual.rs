@@ -141,12 +141,14 @@ impl<T: Real> AdNumber for HyperDual<T> {
                 a.e12 * b.re + a.re * b.e12 + a.e1 * b.e2 + a.e2 * b.e1,
             )
         } else {
+            // Strong zeros on tangent factors only: a zero *value* times an infinite
+            // tangent is a genuine 0·∞ and stays NaN.
             let m = strong_mul;
             Self::new(
                 a.re * b.re,
-                m(a.e1, b.re) + m(a.re, b.e1),
-                m(a.e2, b.re) + m(a.re, b.e2),
-                m(a.e12, b.re) + m(a.re, b.e12) + m(a.e1, b.e2) + m(a.e2, b.e1),
+                chain(b.re, a.e1) + chain(a.re, b.e1),
+                chain(b.re, a.e2) + chain(a.re, b.e2),
+                chain(b.re, a.e12) + chain(a.re, b.e12) + m(a.e1, b.e2) + m(a.e2, b.e1),
             )
         }
     }
@@ -162,9 +164,9 @@ impl<T: Real> AdNumber for HyperDual<T> {
             Self::new(v, f1, f2, f12)
         } else {
             let (m, q) = (strong_mul, strong_div);
-            let f1 = q(a.e1 - m(v, b.e1), b.re);
-            let f2 = q(a.e2 - m(v, b.e2), b.re);
-            let f12 = q(a.e12 - m(f1, b.e2) - m(f2, b.e1) - m(v, b.e12), b.re);
+            let f1 = q(a.e1 - chain(v, b.e1), b.re);
+            let f2 = q(a.e2 - chain(v, b.e2), b.re);
+            let f12 = q(a.e12 - m(f1, b.e2) - m(f2, b.e1) - chain(v, b.e12), b.re);
             Self::new(v, f1, f2, f12)
         }
     }

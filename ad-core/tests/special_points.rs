@@ -369,3 +369,18 @@ for_both!(strong_zero_constants_never_poison, |T| {
     assert_eq!(q.hessian()[1][1], 2.0);
     assert_eq!(q.hessian()[0][1], 0.0);
 });
+
+for_both!(zero_value_times_infinite_tangent_is_nan_everywhere, |T| {
+    // Fuzz finding (forward_modes): acosh(u)² at u = 1 is 0·∞ in the product rule.
+    // A zero *value* is not a strong zero; every mode must say NaN (none may say 0).
+    let d = Dual::<T>::variable(1.0).acosh();
+    let h = HyperDual::<T>::variable(1.0).acosh();
+    let q = Dual2::<T, 1>::variable(1.0).acosh();
+    let n = Dual::<Dual<T>>::new(Dual::variable(1.0), [Dual::constant_of(1.0)]).acosh();
+    let (d, h, q, n) = (d * d, h * h, q * q, n * n);
+    assert!(d.eps[0].is_nan());
+    assert!(h.e1.is_nan() && h.e2.is_nan());
+    assert!(q.gradient()[0].is_nan());
+    assert!(n.re.eps[0].is_nan() && n.eps[0].re.is_nan());
+    assert_eq!((d.re, h.re, q.value(), n.re.re), (0.0, 0.0, 0.0, 0.0));
+});
