@@ -3,7 +3,7 @@
 use core::fmt;
 
 use crate::Real;
-use crate::macros::{AdNumber, impl_ad_number, impl_scalar_lhs};
+use crate::macros::{AdNumber, forward_defaults, impl_ad_number, impl_scalar_lhs};
 use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div};
 
 /// A dual number: a value and `N` tangents (directional derivatives).
@@ -141,6 +141,8 @@ impl<T: Real> Dual<T, 1> {
 impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
     type Inner = T;
 
+    forward_defaults!();
+
     #[inline(always)]
     fn ad_value(&self) -> T {
         self.re
@@ -150,20 +152,12 @@ impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
         Self::constant_of(v)
     }
     #[inline(always)]
-    fn with_value(self, v: T) -> Self {
-        Self::new(v, self.eps)
-    }
-    #[inline(always)]
     fn tangents_zero(&self) -> bool {
         self.eps.iter().all(Real::is_exact_zero)
     }
     #[inline(always)]
     fn all_finite(&self) -> bool {
         self.re.is_all_finite() && self.eps.iter().all(Real::is_all_finite)
-    }
-    #[inline(always)]
-    fn map_all(self, f: impl Fn(T) -> T) -> Self {
-        Self::new(f(self.re), self.eps.map(f))
     }
     #[inline(always)]
     fn add_sub(mut self, rhs: Self, subtract: bool) -> Self {
@@ -228,6 +222,17 @@ impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
             *e = chain(j.dx, *e) + chain(j.dy, b);
         }
         Self::new(j.value, eps)
+    }
+}
+
+impl<T: Real, const N: usize> Dual<T, N> {
+    #[inline(always)]
+    pub(crate) fn with_value(self, v: T) -> Self {
+        Self::new(v, self.eps)
+    }
+    #[inline(always)]
+    pub(crate) fn map_all(self, f: impl Fn(T) -> T) -> Self {
+        Self::new(f(self.re), self.eps.map(f))
     }
 }
 

@@ -5,7 +5,7 @@
 use core::fmt;
 
 use crate::Real;
-use crate::macros::{AdNumber, impl_ad_number, impl_scalar_lhs};
+use crate::macros::{AdNumber, forward_defaults, impl_ad_number, impl_scalar_lhs};
 use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div, strong_mul};
 
 /// A dense second-order number: value, gradient (`N`) and Hessian (`N × N`).
@@ -143,6 +143,8 @@ impl<T: Real> Dual2<T, 1> {
 impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
     type Inner = T;
 
+    forward_defaults!();
+
     #[inline(always)]
     fn ad_value(&self) -> T {
         self.re
@@ -150,10 +152,6 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
     #[inline(always)]
     fn from_inner(v: T) -> Self {
         Self::constant_of(v)
-    }
-    #[inline(always)]
-    fn with_value(self, v: T) -> Self {
-        Self { re: v, ..self }
     }
     #[inline(always)]
     fn tangents_zero(&self) -> bool {
@@ -165,17 +163,6 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         self.re.is_all_finite()
             && self.grad.iter().all(Real::is_all_finite)
             && (0..N).all(|i| (i..N).all(|j| self.hess[i][j].is_all_finite()))
-    }
-    #[inline(always)]
-    fn map_all(mut self, f: impl Fn(T) -> T) -> Self {
-        self.re = f(self.re);
-        for i in 0..N {
-            self.grad[i] = f(self.grad[i]);
-            for j in i..N {
-                self.hess[i][j] = f(self.hess[i][j]);
-            }
-        }
-        self
     }
     #[inline(always)]
     fn add_sub(mut self, b: Self, subtract: bool) -> Self {
@@ -289,6 +276,24 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
             }
         }
         r
+    }
+}
+
+impl<T: Real, const N: usize> Dual2<T, N> {
+    #[inline(always)]
+    pub(crate) fn with_value(self, v: T) -> Self {
+        Self { re: v, ..self }
+    }
+    #[inline(always)]
+    pub(crate) fn map_all(mut self, f: impl Fn(T) -> T) -> Self {
+        self.re = f(self.re);
+        for i in 0..N {
+            self.grad[i] = f(self.grad[i]);
+            for j in i..N {
+                self.hess[i][j] = f(self.hess[i][j]);
+            }
+        }
+        self
     }
 }
 

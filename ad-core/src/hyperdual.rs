@@ -3,7 +3,7 @@
 use core::fmt;
 
 use crate::Real;
-use crate::macros::{AdNumber, impl_ad_number, impl_scalar_lhs};
+use crate::macros::{AdNumber, forward_defaults, impl_ad_number, impl_scalar_lhs};
 use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div, strong_mul};
 
 /// A hyper-dual number `re + e1·ε₁ + e2·ε₂ + e12·ε₁ε₂` with `ε₁² = ε₂² = 0`.
@@ -85,6 +85,8 @@ impl<T: Real> HyperDual<T> {
 impl<T: Real> AdNumber for HyperDual<T> {
     type Inner = T;
 
+    forward_defaults!();
+
     #[inline(always)]
     fn ad_value(&self) -> T {
         self.re
@@ -92,10 +94,6 @@ impl<T: Real> AdNumber for HyperDual<T> {
     #[inline(always)]
     fn from_inner(v: T) -> Self {
         Self::constant_of(v)
-    }
-    #[inline(always)]
-    fn with_value(self, v: T) -> Self {
-        Self { re: v, ..self }
     }
     #[inline(always)]
     fn tangents_zero(&self) -> bool {
@@ -107,10 +105,6 @@ impl<T: Real> AdNumber for HyperDual<T> {
             && self.e1.is_all_finite()
             && self.e2.is_all_finite()
             && self.e12.is_all_finite()
-    }
-    #[inline(always)]
-    fn map_all(self, f: impl Fn(T) -> T) -> Self {
-        Self::new(f(self.re), f(self.e1), f(self.e2), f(self.e12))
     }
     #[inline(always)]
     fn add_sub(self, b: Self, subtract: bool) -> Self {
@@ -198,6 +192,17 @@ impl<T: Real> AdNumber for HyperDual<T> {
                 + chain(j.dxy, a.e1 * b.e2 + a.e2 * b.e1)
                 + chain(j.dyy, b.e1 * b.e2),
         )
+    }
+}
+
+impl<T: Real> HyperDual<T> {
+    #[inline(always)]
+    pub(crate) fn with_value(self, v: T) -> Self {
+        Self { re: v, ..self }
+    }
+    #[inline(always)]
+    pub(crate) fn map_all(self, f: impl Fn(T) -> T) -> Self {
+        Self::new(f(self.re), f(self.e1), f(self.e2), f(self.e12))
     }
 }
 

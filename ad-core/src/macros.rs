@@ -9,6 +9,17 @@
 use crate::Real;
 use crate::rules::{BinaryOp, UnaryOp};
 
+/// The comparisons that user code can make; a recording type sees each one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
 /// What a number type must provide; everything else is generated.
 pub(crate) trait AdNumber: Copy {
     /// The scalar the value and tangents are made of.
@@ -17,15 +28,11 @@ pub(crate) trait AdNumber: Copy {
     fn ad_value(&self) -> Self::Inner;
     /// A constant: `v` with all tangents zero.
     fn from_inner(v: Self::Inner) -> Self;
-    /// The same tangents with the value replaced by `v`.
-    fn with_value(self, v: Self::Inner) -> Self;
-    /// `true` when every tangent component is exactly zero.
+    /// `true` when every tangent component is exactly zero (a constant).
     fn tangents_zero(&self) -> bool;
     /// `true` when the value and every tangent component are finite.
     fn all_finite(&self) -> bool;
-    /// Applies `f` to the value and every tangent component (scaling by a constant).
-    fn map_all(self, f: impl Fn(Self::Inner) -> Self::Inner) -> Self;
-    /// Component-wise sum (`sign = 1`) or difference (`sign = -1`).
+    /// Component-wise sum or difference.
     fn add_sub(self, rhs: Self, subtract: bool) -> Self;
     /// The product rule.
     fn mul_ad(self, rhs: Self) -> Self;
@@ -35,6 +42,44 @@ pub(crate) trait AdNumber: Copy {
     fn apply_unary(self, op: UnaryOp) -> Self;
     /// The chain rule for a binary row of the rules table.
     fn apply_binary(self, op: BinaryOp, rhs: Self) -> Self;
+    /// Negation.
+    fn neg_ad(self) -> Self;
+    /// `self op s` for a constant `s` of the inner type.
+    fn scalar_rhs(self, op: BinaryOp, s: Self::Inner) -> Self;
+    /// `self * a + b` with a fused value.
+    fn mul_add_ad(self, a: Self, b: Self) -> Self;
+    /// Sees every comparison `self cmp other` with its `outcome` (a recording type
+    /// records a guard; the forward types do nothing).
+    #[inline(always)]
+    fn on_compare(&self, _other: &Self, _cmp: Cmp, _outcome: bool) {}
+}
+
+/// The parts of [`AdNumber`] that every forward type (value + tangents held in place)
+/// writes the same way from its inherent `map_all` and `with_value`.
+macro_rules! forward_defaults {
+    () => {
+        #[inline(always)]
+        fn neg_ad(self) -> Self {
+            self.map_all(|c| -c)
+        }
+        #[inline(always)]
+        fn scalar_rhs(self, op: BinaryOp, s: Self::Inner) -> Self {
+            match op {
+                BinaryOp::Add => self.with_value(self.ad_value() + s),
+                BinaryOp::Sub => self.with_value(self.ad_value() - s),
+                BinaryOp::Mul if s.is_all_finite() => self.map_all(|c| c * s),
+                BinaryOp::Mul => self.mul_ad(Self::from_inner(s)),
+                BinaryOp::Div if s.is_all_finite() && !s.is_zero() => self.map_all(|c| c / s),
+                BinaryOp::Div => self.div_ad(Self::from_inner(s)),
+                _ => self.apply_binary(op, Self::from_inner(s)),
+            }
+        }
+        #[inline(always)]
+        fn mul_add_ad(self, a: Self, b: Self) -> Self {
+            let v = num_traits::Float::mul_add(self.ad_value(), a.ad_value(), b.ad_value());
+            self.mul_ad(a).add_sub(b, false).with_value(v)
+        }
+    };
 }
 
 /// Generates the operators, inherent methods and `num-traits` impls of an AD type
@@ -48,30 +93,17 @@ macro_rules! impl_ad_number {
         impl_ad_number!(@ops [$($gen)*] $ty; Rem rem RemAssign rem_assign
             |a, b| a.apply_binary($crate::rules::BinaryOp::Rem, b));
 
-        impl_ad_number!(@scalar [$($gen)*] $ty; Add add AddAssign add_assign
-            |a, s| { let v = a.ad_value() + s; a.with_value(v) });
-        impl_ad_number!(@scalar [$($gen)*] $ty; Sub sub SubAssign sub_assign
-            |a, s| { let v = a.ad_value() - s; a.with_value(v) });
-        impl_ad_number!(@scalar [$($gen)*] $ty; Mul mul MulAssign mul_assign
-            |a, s| if s.is_all_finite() {
-                a.map_all(|c| c * s)
-            } else {
-                a.mul_ad(<$ty as AdNumber>::from_inner(s))
-            });
-        impl_ad_number!(@scalar [$($gen)*] $ty; Div div DivAssign div_assign
-            |a, s| if s.is_all_finite() && !s.is_zero() {
-                a.map_all(|c| c / s)
-            } else {
-                a.div_ad(<$ty as AdNumber>::from_inner(s))
-            });
-        impl_ad_number!(@scalar [$($gen)*] $ty; Rem rem RemAssign rem_assign
-            |a, s| a.apply_binary($crate::rules::BinaryOp::Rem, <$ty as AdNumber>::from_inner(s)));
+        impl_ad_number!(@scalar [$($gen)*] $ty; Add add AddAssign add_assign Add);
+        impl_ad_number!(@scalar [$($gen)*] $ty; Sub sub SubAssign sub_assign Sub);
+        impl_ad_number!(@scalar [$($gen)*] $ty; Mul mul MulAssign mul_assign Mul);
+        impl_ad_number!(@scalar [$($gen)*] $ty; Div div DivAssign div_assign Div);
+        impl_ad_number!(@scalar [$($gen)*] $ty; Rem rem RemAssign rem_assign Rem);
 
         impl<$($gen)*> core::ops::Neg for $ty {
             type Output = Self;
             #[inline]
             fn neg(self) -> Self {
-                self.map_all(|c| -c)
+                self.neg_ad()
             }
         }
         impl<$($gen)*> core::ops::Neg for &$ty {
@@ -86,14 +118,53 @@ macro_rules! impl_ad_number {
             /// Compares values only (tangents are ignored), like every AD comparison.
             #[inline]
             fn eq(&self, other: &Self) -> bool {
-                self.ad_value() == other.ad_value()
+                let r = self.ad_value() == other.ad_value();
+                self.on_compare(other, $crate::macros::Cmp::Eq, r);
+                r
+            }
+            #[allow(clippy::partialeq_ne_impl)]
+            #[inline]
+            fn ne(&self, other: &Self) -> bool {
+                let r = self.ad_value() != other.ad_value();
+                self.on_compare(other, $crate::macros::Cmp::Ne, r);
+                r
             }
         }
         impl<$($gen)*> PartialOrd for $ty {
             /// Orders by value only.
             #[inline]
             fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
-                self.ad_value().partial_cmp(&other.ad_value())
+                use core::cmp::Ordering as O;
+                let (a, b) = (self.ad_value(), other.ad_value());
+                let r = a.partial_cmp(&b);
+                // Recorded as the two comparisons that decide the ordering.
+                self.on_compare(other, $crate::macros::Cmp::Lt, r == Some(O::Less));
+                self.on_compare(other, $crate::macros::Cmp::Gt, r == Some(O::Greater));
+                r
+            }
+            #[inline]
+            fn lt(&self, other: &Self) -> bool {
+                let r = self.ad_value() < other.ad_value();
+                self.on_compare(other, $crate::macros::Cmp::Lt, r);
+                r
+            }
+            #[inline]
+            fn le(&self, other: &Self) -> bool {
+                let r = self.ad_value() <= other.ad_value();
+                self.on_compare(other, $crate::macros::Cmp::Le, r);
+                r
+            }
+            #[inline]
+            fn gt(&self, other: &Self) -> bool {
+                let r = self.ad_value() > other.ad_value();
+                self.on_compare(other, $crate::macros::Cmp::Gt, r);
+                r
+            }
+            #[inline]
+            fn ge(&self, other: &Self) -> bool {
+                let r = self.ad_value() >= other.ad_value();
+                self.on_compare(other, $crate::macros::Cmp::Ge, r);
+                r
             }
         }
         impl<$($gen)*> Default for $ty {
@@ -180,13 +251,12 @@ macro_rules! impl_ad_number {
     };
 
     (@scalar [$($gen:tt)*] $ty:ty; $Op:ident $op:ident $OpAssign:ident $op_assign:ident
-        |$a:ident, $s:ident| $body:expr) => {
+        $Bin:ident) => {
         impl<$($gen)*> core::ops::$Op<T> for $ty {
             type Output = Self;
             #[inline]
             fn $op(self, rhs: T) -> Self {
-                let ($a, $s) = (self, rhs);
-                $body
+                self.scalar_rhs($crate::rules::BinaryOp::$Bin, rhs)
             }
         }
         impl<$($gen)*> core::ops::$OpAssign<T> for $ty {
@@ -261,8 +331,7 @@ macro_rules! impl_ad_number {
             #[inline]
             #[must_use]
             pub fn mul_add(self, a: Self, b: Self) -> Self {
-                let v = num_traits::Float::mul_add(self.ad_value(), a.ad_value(), b.ad_value());
-                (self * a + b).with_value(v)
+                self.mul_add_ad(a, b)
             }
 
             /// Restricts `self` to `[lo, hi]`; the derivative is that of the bound
@@ -518,5 +587,6 @@ macro_rules! impl_scalar_lhs {
     };
 }
 
+pub(crate) use forward_defaults;
 pub(crate) use impl_ad_number;
 pub(crate) use impl_scalar_lhs;

@@ -49,9 +49,6 @@ pub trait Real:
     + RemAssign
     + Sum
     + Product
-    + Send
-    + Sync
-    + 'static
 {
     /// The floating-point type at the bottom of the nesting: `f32` or `f64`.
     type Primitive: Primitive;

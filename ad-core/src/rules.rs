@@ -234,6 +234,21 @@ fn plus_zero<T: Real>(x: T) -> T {
 #[inline(always)]
 #[must_use]
 pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
+    unary_at::<T, SECOND>(op, x, x.unary(op))
+}
+
+/// The derivatives of row `op` at `x` when the value `v = op(x)` is already known (a
+/// reverse sweep over recorded values): no primitive is evaluated twice.
+///
+/// ```
+/// use ad_core::rules::{unary_at, UnaryOp};
+/// let x = 2.0_f64;
+/// let j = unary_at::<f64, false>(UnaryOp::Exp, x, x.exp());
+/// assert_eq!(j.d1, x.exp());
+/// ```
+#[inline(always)]
+#[must_use]
+pub fn unary_at<T: Real, const SECOND: bool>(op: UnaryOp, x: T, v: T) -> Jet<T> {
     use UnaryOp as U;
     let zero = T::zero();
     let one = T::one();
@@ -244,109 +259,82 @@ pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
             if SECOND { $e } else { zero }
         };
     }
-    let (value, d1, d2) = match op {
-        U::Neg => (-x, -one, zero),
-        U::Recip => {
-            let v = f(U::Recip);
-            (v, -(v * v), d2!(c::<T>(2.0) * v * v * v))
-        }
+    let (d1, d2) = match op {
+        U::Neg => (-one, zero),
+        U::Recip => (-(v * v), d2!(c::<T>(2.0) * v * v * v)),
         U::Sqrt => {
-            let v = f(U::Sqrt);
             let d = (c::<T>(2.0) * plus_zero(v)).recip();
-            (v, d, d2!(c::<T>(-2.0) * d * d * d))
+            (d, d2!(c::<T>(-2.0) * d * d * d))
         }
         U::Cbrt => {
             // Powers of v through powi, not products: nested at x = 0, v = 0 + ∞ε and
             // v·v would be 0·∞ in its tangent, while powi's own rule gives the limit.
-            let v = f(U::Cbrt);
             let d = v.unary(U::Powi(-2)) * c::<T>(1.0 / 3.0);
-            (v, d, d2!(v.unary(U::Powi(-5)) * c::<T>(-2.0 / 9.0)))
+            (d, d2!(v.unary(U::Powi(-5)) * c::<T>(-2.0 / 9.0)))
         }
-        U::Exp => {
-            let v = f(U::Exp);
-            (v, v, v)
-        }
+        U::Exp => (v, v),
         U::Exp2 => {
-            let v = f(U::Exp2);
             let l = T::LN_2();
-            (v, v * l, d2!(v * l * l))
+            (v * l, d2!(v * l * l))
         }
         U::ExpM1 => {
             let e = f(U::Exp);
-            (f(U::ExpM1), e, e)
+            (e, e)
         }
         U::Ln => {
             let d = plus_zero(x).recip();
-            (f(U::Ln), d, d2!(-(d * d)))
+            (d, d2!(-(d * d)))
         }
         U::Log2 | U::Log10 => {
             let l = if op == U::Log2 { T::LN_2() } else { T::LN_10() };
             let d = (plus_zero(x) * l).recip();
-            (f(op), d, d2!(-(d * d) * l))
+            (d, d2!(-(d * d) * l))
         }
         U::Ln1p => {
             let d = (one + x).recip();
-            (f(U::Ln1p), d, d2!(-(d * d)))
+            (d, d2!(-(d * d)))
         }
-        U::Sin => {
-            let s = f(U::Sin);
-            (s, f(U::Cos), d2!(-s))
-        }
-        U::Cos => {
-            let co = f(U::Cos);
-            (co, -f(U::Sin), d2!(-co))
-        }
+        U::Sin => (f(U::Cos), d2!(-v)),
+        U::Cos => (-f(U::Sin), d2!(-v)),
         U::Tan => {
-            let t = f(U::Tan);
-            let d = one + t * t;
-            (t, d, d2!(c::<T>(2.0) * t * d))
+            let d = one + v * v;
+            (d, d2!(c::<T>(2.0) * v * d))
         }
         U::Asin | U::Acos => {
             // 1/√(1-x²) computed as 1/√((1-x)(1+x)): exact factors near ±1.
             let r = ((one - x) * (one + x)).unary(U::Sqrt);
             let d = plus_zero(r).recip();
             let (d1, d2) = (d, d2!(x * d * d * d));
-            if op == U::Asin {
-                (f(U::Asin), d1, d2)
-            } else {
-                (f(U::Acos), -d1, -d2)
-            }
+            if op == U::Asin { (d1, d2) } else { (-d1, -d2) }
         }
         U::Atan => {
             let d = (one + x * x).recip();
-            (f(U::Atan), d, d2!(c::<T>(-2.0) * x * d * d))
+            (d, d2!(c::<T>(-2.0) * x * d * d))
         }
-        U::Sinh => {
-            let s = f(U::Sinh);
-            (s, f(U::Cosh), d2!(s))
-        }
-        U::Cosh => {
-            let co = f(U::Cosh);
-            (co, f(U::Sinh), d2!(co))
-        }
+        U::Sinh => (f(U::Cosh), d2!(v)),
+        U::Cosh => (f(U::Sinh), d2!(v)),
         U::Tanh => {
             // sech² = 1/cosh² keeps full relative accuracy where tanh rounds to ±1.
-            let t = f(U::Tanh);
             let ch = f(U::Cosh);
             let d = (ch * ch).recip();
-            (t, d, d2!(c::<T>(-2.0) * t * d))
+            (d, d2!(c::<T>(-2.0) * v * d))
         }
         U::Asinh => {
             let d = x.binary(BinaryOp::Hypot, one).recip();
-            (f(U::Asinh), d, d2!(-(x * d) * d * d))
+            (d, d2!(-(x * d) * d * d))
         }
         U::Acosh => {
             let s = (x - one).unary(U::Sqrt) * (x + one).unary(U::Sqrt);
             let d = plus_zero(s).recip();
-            (f(U::Acosh), d, d2!(-(x * d) * d * d))
+            (d, d2!(-(x * d) * d * d))
         }
         U::Atanh => {
             let d = ((one - x) * (one + x)).recip();
-            (f(U::Atanh), d, d2!(c::<T>(2.0) * x * d * d))
+            (d, d2!(c::<T>(2.0) * x * d * d))
         }
         U::Abs => {
-            // Minimum-norm subgradient at ±0; NaN propagates.
-            // x·NaN: NaN in every component that varies, so nesting stays NaN too.
+            // Minimum-norm subgradient at ±0; NaN propagates. x·NaN is NaN in every
+            // component that varies, so nesting stays NaN too.
             let nan = x * T::nan();
             let d = if x > zero {
                 one
@@ -357,13 +345,11 @@ pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
             } else {
                 nan
             };
-            let dd = if x.is_nan() { nan } else { zero };
-            (f(U::Abs), d, dd)
+            (d, if x.is_nan() { nan } else { zero })
         }
-        U::Signum | U::Floor | U::Ceil | U::Round | U::Trunc => (f(op), zero, zero),
-        U::Fract => (f(U::Fract), one, zero),
+        U::Signum | U::Floor | U::Ceil | U::Round | U::Trunc => (zero, zero),
+        U::Fract => (one, zero),
         U::Powi(n) => {
-            let v = f(U::Powi(n));
             let p = |k: i32| x.unary(U::Powi(k));
             // x^(n-1); n = i32::MIN has no n-1, use v/x there.
             let below = |k: i32| {
@@ -377,10 +363,10 @@ pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
             } else {
                 d2!(nf * (nf - one) * below(2))
             };
-            (v, d, dd)
+            (d, dd)
         }
     };
-    Jet { value, d1, d2 }
+    Jet { value: v, d1, d2 }
 }
 
 /// Evaluates the binary row `op` at `(x, y)`: value, both partials and (when `SECOND`)
@@ -396,6 +382,26 @@ pub fn unary<T: Real, const SECOND: bool>(op: UnaryOp, x: T) -> Jet<T> {
 #[inline(always)]
 #[must_use]
 pub fn binary<T: Real, const SECOND: bool>(op: BinaryOp, x: T, y: T, wrt: Wrt) -> Jet2<T> {
+    binary_at::<T, SECOND>(op, x, y, x.binary(op, y), wrt)
+}
+
+/// The partials of the binary row `op` at `(x, y)` when the value `op(x, y)` is
+/// already known (a reverse sweep over recorded values).
+///
+/// ```
+/// use ad_core::rules::{binary_at, BinaryOp, Wrt};
+/// let j = binary_at::<f64, false>(BinaryOp::Mul, 3.0, 4.0, 12.0, Wrt::BOTH);
+/// assert_eq!((j.dx, j.dy), (4.0, 3.0));
+/// ```
+#[inline(always)]
+#[must_use]
+pub fn binary_at<T: Real, const SECOND: bool>(
+    op: BinaryOp,
+    x: T,
+    y: T,
+    value: T,
+    wrt: Wrt,
+) -> Jet2<T> {
     use BinaryOp as B;
     let zero = T::zero();
     let one = T::one();
@@ -404,7 +410,6 @@ pub fn binary<T: Real, const SECOND: bool>(op: BinaryOp, x: T, y: T, wrt: Wrt) -
             if SECOND { $e } else { zero }
         };
     }
-    let value = x.binary(op, y);
     let (dx, dy, dxx, dxy, dyy) = match op {
         B::Add => (one, one, zero, zero, zero),
         B::Sub => (one, -one, zero, zero, zero),
