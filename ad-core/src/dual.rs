@@ -100,12 +100,7 @@ impl<T: Real, const N: usize> Dual<T, N> {
     #[inline]
     #[must_use]
     pub fn variables(x: [T; N]) -> [Self; N] {
-        let mut i = 0;
-        x.map(|v| {
-            let d = Self::variable_at(v, i);
-            i += 1;
-            d
-        })
+        core::array::from_fn(|i| Self::variable_at(x[i], i))
     }
 
     /// The value.

@@ -88,12 +88,7 @@ impl<T: Real, const N: usize> Dual2<T, N> {
     #[inline]
     #[must_use]
     pub fn variables(x: [T; N]) -> [Self; N] {
-        let mut i = 0;
-        x.map(|v| {
-            let d = Self::variable_at(v, i);
-            i += 1;
-            d
-        })
+        core::array::from_fn(|i| Self::variable_at(x[i], i))
     }
 
     /// The value.
@@ -181,18 +176,7 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         let a = self;
         let mut r = Self::constant_of(a.re * b.re);
         if !(a.all_finite() && b.all_finite()) {
-            // Strong zeros on tangent factors only (see HyperDual).
-            let m = strong_mul;
-            for i in 0..N {
-                r.grad[i] = chain(b.re, a.grad[i]) + chain(a.re, b.grad[i]);
-                for j in i..N {
-                    r.hess[i][j] = chain(b.re, a.hess[i][j])
-                        + chain(a.re, b.hess[i][j])
-                        + m(a.grad[i], b.grad[j])
-                        + m(b.grad[i], a.grad[j]);
-                }
-            }
-            return r;
+            return mul_slow(a, b);
         }
         for i in 0..N {
             r.grad[i] = a.grad[i] * b.re + a.re * b.grad[i];
@@ -212,22 +196,7 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         let v = a.re / b.re;
         let mut r = Self::constant_of(v);
         if !(v.is_all_finite() && a.all_finite() && b.all_finite()) {
-            let (m, q) = (strong_mul, strong_div);
-            for i in 0..N {
-                r.grad[i] = q(a.grad[i] - chain(v, b.grad[i]), b.re);
-            }
-            for i in 0..N {
-                for j in i..N {
-                    r.hess[i][j] = q(
-                        a.hess[i][j]
-                            - m(r.grad[i], b.grad[j])
-                            - m(b.grad[i], r.grad[j])
-                            - chain(v, b.hess[i][j]),
-                        b.re,
-                    );
-                }
-            }
-            return r;
+            return div_slow(a, b);
         }
         for i in 0..N {
             r.grad[i] = (a.grad[i] - v * b.grad[i]) / b.re;
@@ -326,4 +295,47 @@ impl<T: Real, const N: usize> fmt::Debug for Dual2<T, N> {
             .field("hess", &self.hessian())
             .finish()
     }
+}
+
+/// The strong-zero product, out of line so that the fast path stays small.
+#[cold]
+#[inline(never)]
+fn mul_slow<T: Real, const N: usize>(a: Dual2<T, N>, b: Dual2<T, N>) -> Dual2<T, N> {
+    let mut r = Dual2::constant_of(a.re * b.re);
+    // Strong zeros on tangent factors only (see HyperDual).
+    let m = strong_mul;
+    for i in 0..N {
+        r.grad[i] = chain(b.re, a.grad[i]) + chain(a.re, b.grad[i]);
+        for j in i..N {
+            r.hess[i][j] = chain(b.re, a.hess[i][j])
+                + chain(a.re, b.hess[i][j])
+                + m(a.grad[i], b.grad[j])
+                + m(b.grad[i], a.grad[j]);
+        }
+    }
+    r
+}
+
+/// The strong-zero quotient, out of line so that the fast path stays small.
+#[cold]
+#[inline(never)]
+fn div_slow<T: Real, const N: usize>(a: Dual2<T, N>, b: Dual2<T, N>) -> Dual2<T, N> {
+    let v = a.re / b.re;
+    let mut r = Dual2::constant_of(v);
+    let (m, q) = (strong_mul, strong_div);
+    for i in 0..N {
+        r.grad[i] = q(a.grad[i] - chain(v, b.grad[i]), b.re);
+    }
+    for i in 0..N {
+        for j in i..N {
+            r.hess[i][j] = q(
+                a.hess[i][j]
+                    - m(r.grad[i], b.grad[j])
+                    - m(b.grad[i], r.grad[j])
+                    - chain(v, b.hess[i][j]),
+                b.re,
+            );
+        }
+    }
+    r
 }

@@ -122,12 +122,14 @@ extern crate std;
 mod derivatives;
 mod dual;
 mod dual2;
+mod error;
 mod fmt;
 mod hyperdual;
 mod macros;
 mod math;
 mod real;
 pub mod rules;
+mod tape;
 
 pub use derivatives::{
     derivative, gradient, hessian, hvp, jacobian, jvp, second_derivative, value_and_gradient,
@@ -135,5 +137,7 @@ pub use derivatives::{
 };
 pub use dual::{Dual, Dual32, Dual64};
 pub use dual2::{Dual2, Dual2_32, Dual2_64};
+pub use error::Error;
 pub use hyperdual::{HyperDual, HyperDual32, HyperDual64};
-pub use real::{Primitive, Real};
+pub use real::{Compare, Primitive, Real};
+pub use tape::{Cond, Program, Tape, Var, Workspace};

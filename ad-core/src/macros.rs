@@ -6,19 +6,8 @@
 //! operators in all owned/borrowed/scalar combinations, the inherent elementary
 //! methods, and the `num-traits` traits up to `Float`.
 
-use crate::Real;
 use crate::rules::{BinaryOp, UnaryOp};
-
-/// The comparisons that user code can make; a recording type sees each one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cmp {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
+use crate::{Compare, Real};
 
 /// What a number type must provide; everything else is generated.
 pub(crate) trait AdNumber: Copy {
@@ -48,16 +37,31 @@ pub(crate) trait AdNumber: Copy {
     fn scalar_rhs(self, op: BinaryOp, s: Self::Inner) -> Self;
     /// `self * a + b` with a fused value.
     fn mul_add_ad(self, a: Self, b: Self) -> Self;
+    /// The mask type of [`Real::mask`].
+    type Mask: Copy + core::fmt::Debug;
+    /// [`Real::mask`].
+    fn mask_ad(self, cmp: Compare, other: Self) -> Self::Mask;
+    /// [`Real::select`].
+    fn select_ad(mask: Self::Mask, a: Self, b: Self) -> Self;
     /// Sees every comparison `self cmp other` with its `outcome` (a recording type
     /// records a guard; the forward types do nothing).
     #[inline(always)]
-    fn on_compare(&self, _other: &Self, _cmp: Cmp, _outcome: bool) {}
+    fn on_compare(&self, _other: &Self, _cmp: Compare, _outcome: bool) {}
 }
 
 /// The parts of [`AdNumber`] that every forward type (value + tangents held in place)
 /// writes the same way from its inherent `map_all` and `with_value`.
 macro_rules! forward_defaults {
     () => {
+        type Mask = bool;
+        #[inline(always)]
+        fn mask_ad(self, cmp: $crate::Compare, other: Self) -> bool {
+            cmp.eval(self.ad_value(), other.ad_value())
+        }
+        #[inline(always)]
+        fn select_ad(mask: bool, a: Self, b: Self) -> Self {
+            if mask { a } else { b }
+        }
         #[inline(always)]
         fn neg_ad(self) -> Self {
             self.map_all(|c| -c)
@@ -86,6 +90,9 @@ macro_rules! forward_defaults {
 /// from its [`AdNumber`] impl.
 macro_rules! impl_ad_number {
     ([$($gen:tt)*] $ty:ty) => {
+        impl_ad_number!([$($gen)*] $ty; mask bool);
+    };
+    ([$($gen:tt)*] $ty:ty; mask $mask:ty) => {
         impl_ad_number!(@ops [$($gen)*] $ty; Add add AddAssign add_assign |a, b| a.add_sub(b, false));
         impl_ad_number!(@ops [$($gen)*] $ty; Sub sub SubAssign sub_assign |a, b| a.add_sub(b, true));
         impl_ad_number!(@ops [$($gen)*] $ty; Mul mul MulAssign mul_assign |a, b| a.mul_ad(b));
@@ -101,7 +108,7 @@ macro_rules! impl_ad_number {
 
         impl<$($gen)*> core::ops::Neg for $ty {
             type Output = Self;
-            #[inline]
+            #[inline(always)]
             fn neg(self) -> Self {
                 self.neg_ad()
             }
@@ -119,14 +126,14 @@ macro_rules! impl_ad_number {
             #[inline]
             fn eq(&self, other: &Self) -> bool {
                 let r = self.ad_value() == other.ad_value();
-                self.on_compare(other, $crate::macros::Cmp::Eq, r);
+                self.on_compare(other, $crate::Compare::Eq, r);
                 r
             }
             #[allow(clippy::partialeq_ne_impl)]
             #[inline]
             fn ne(&self, other: &Self) -> bool {
                 let r = self.ad_value() != other.ad_value();
-                self.on_compare(other, $crate::macros::Cmp::Ne, r);
+                self.on_compare(other, $crate::Compare::Ne, r);
                 r
             }
         }
@@ -138,32 +145,32 @@ macro_rules! impl_ad_number {
                 let (a, b) = (self.ad_value(), other.ad_value());
                 let r = a.partial_cmp(&b);
                 // Recorded as the two comparisons that decide the ordering.
-                self.on_compare(other, $crate::macros::Cmp::Lt, r == Some(O::Less));
-                self.on_compare(other, $crate::macros::Cmp::Gt, r == Some(O::Greater));
+                self.on_compare(other, $crate::Compare::Lt, r == Some(O::Less));
+                self.on_compare(other, $crate::Compare::Gt, r == Some(O::Greater));
                 r
             }
             #[inline]
             fn lt(&self, other: &Self) -> bool {
                 let r = self.ad_value() < other.ad_value();
-                self.on_compare(other, $crate::macros::Cmp::Lt, r);
+                self.on_compare(other, $crate::Compare::Lt, r);
                 r
             }
             #[inline]
             fn le(&self, other: &Self) -> bool {
                 let r = self.ad_value() <= other.ad_value();
-                self.on_compare(other, $crate::macros::Cmp::Le, r);
+                self.on_compare(other, $crate::Compare::Le, r);
                 r
             }
             #[inline]
             fn gt(&self, other: &Self) -> bool {
                 let r = self.ad_value() > other.ad_value();
-                self.on_compare(other, $crate::macros::Cmp::Gt, r);
+                self.on_compare(other, $crate::Compare::Gt, r);
                 r
             }
             #[inline]
             fn ge(&self, other: &Self) -> bool {
                 let r = self.ad_value() >= other.ad_value();
-                self.on_compare(other, $crate::macros::Cmp::Ge, r);
+                self.on_compare(other, $crate::Compare::Ge, r);
                 r
             }
         }
@@ -202,14 +209,14 @@ macro_rules! impl_ad_number {
         }
 
         impl_ad_number!(@inherent [$($gen)*] $ty);
-        impl_ad_number!(@num_traits [$($gen)*] $ty);
+        impl_ad_number!(@num_traits [$($gen)*] $ty; $mask);
     };
 
     (@ops [$($gen:tt)*] $ty:ty; $Op:ident $op:ident $OpAssign:ident $op_assign:ident
         |$a:ident, $b:ident| $body:expr) => {
         impl<$($gen)*> core::ops::$Op for $ty {
             type Output = Self;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: Self) -> Self {
                 let ($a, $b) = (self, rhs);
                 $body
@@ -217,33 +224,33 @@ macro_rules! impl_ad_number {
         }
         impl<$($gen)*> core::ops::$Op<&$ty> for $ty {
             type Output = $ty;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &$ty) -> $ty {
                 core::ops::$Op::$op(self, *rhs)
             }
         }
         impl<$($gen)*> core::ops::$Op<$ty> for &$ty {
             type Output = $ty;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: $ty) -> $ty {
                 core::ops::$Op::$op(*self, rhs)
             }
         }
         impl<$($gen)*> core::ops::$Op<&$ty> for &$ty {
             type Output = $ty;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &$ty) -> $ty {
                 core::ops::$Op::$op(*self, *rhs)
             }
         }
         impl<$($gen)*> core::ops::$OpAssign for $ty {
-            #[inline]
+            #[inline(always)]
             fn $op_assign(&mut self, rhs: Self) {
                 *self = core::ops::$Op::$op(*self, rhs);
             }
         }
         impl<$($gen)*> core::ops::$OpAssign<&$ty> for $ty {
-            #[inline]
+            #[inline(always)]
             fn $op_assign(&mut self, rhs: &$ty) {
                 *self = core::ops::$Op::$op(*self, *rhs);
             }
@@ -254,13 +261,13 @@ macro_rules! impl_ad_number {
         $Bin:ident) => {
         impl<$($gen)*> core::ops::$Op<T> for $ty {
             type Output = Self;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: T) -> Self {
                 self.scalar_rhs($crate::rules::BinaryOp::$Bin, rhs)
             }
         }
         impl<$($gen)*> core::ops::$OpAssign<T> for $ty {
-            #[inline]
+            #[inline(always)]
             fn $op_assign(&mut self, rhs: T) {
                 *self = core::ops::$Op::$op(*self, rhs);
             }
@@ -317,7 +324,13 @@ macro_rules! impl_ad_number {
             #[inline]
             #[must_use]
             pub fn powi(self, n: i32) -> Self {
-                self.apply_unary($crate::rules::UnaryOp::Powi(n))
+                // x² as a product: the same value and derivatives bit for bit (the
+                // table's powi squares the same way), and cheaper.
+                if n == 2 {
+                    self * self
+                } else {
+                    self.apply_unary($crate::rules::UnaryOp::Powi(n))
+                }
             }
 
             /// Sine and cosine together.
@@ -396,7 +409,7 @@ macro_rules! impl_ad_number {
         )*
     };
 
-    (@num_traits [$($gen:tt)*] $ty:ty) => {
+    (@num_traits [$($gen:tt)*] $ty:ty; $mask:ty) => {
         impl<$($gen)*> num_traits::Zero for $ty {
             #[inline]
             fn zero() -> Self {
@@ -480,6 +493,15 @@ macro_rules! impl_ad_number {
         }
         impl<$($gen)*> $crate::Real for $ty {
             type Primitive = T::Primitive;
+            type Mask = $mask;
+            #[inline]
+            fn mask(self, cmp: $crate::Compare, other: Self) -> Self::Mask {
+                AdNumber::mask_ad(self, cmp, other)
+            }
+            #[inline]
+            fn select(mask: Self::Mask, if_true: Self, if_false: Self) -> Self {
+                AdNumber::select_ad(mask, if_true, if_false)
+            }
             #[inline]
             fn from_primitive(x: T::Primitive) -> Self {
                 <$ty as AdNumber>::from_inner(T::from_primitive(x))

@@ -9,6 +9,45 @@ use num_traits::{Float, FloatConst, FromPrimitive, Signed};
 use crate::math;
 use crate::rules::{BinaryOp, UnaryOp};
 
+/// A comparison, for [`Real::mask`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Compare {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+}
+
+impl Compare {
+    /// Applies the comparison to two primitive values.
+    ///
+    /// ```
+    /// use ad_core::Compare;
+    /// assert!(Compare::Le.eval(1.0, 1.0));
+    /// assert!(!Compare::Lt.eval(f64::NAN, 1.0));
+    /// ```
+    #[inline(always)]
+    #[must_use]
+    pub fn eval<P: PartialOrd>(self, a: P, b: P) -> bool {
+        match self {
+            Compare::Lt => a < b,
+            Compare::Le => a <= b,
+            Compare::Gt => a > b,
+            Compare::Ge => a >= b,
+            Compare::Eq => a == b,
+            Compare::Ne => a != b,
+        }
+    }
+}
+
 /// A real scalar: `f32`, `f64`, or any AD number built over one.
 ///
 /// Write your model once against `T: Real` (or against `T: num_traits::Float`, which
@@ -52,6 +91,11 @@ pub trait Real:
 {
     /// The floating-point type at the bottom of the nesting: `f32` or `f64`.
     type Primitive: Primitive;
+
+    /// The result of a comparison made with [`Real::mask`], consumed by
+    /// [`Real::select`]: `bool` for numbers that hold their value, a recorded
+    /// condition for tape variables (and, later, one bit per lane for SIMD lanes).
+    type Mask: Copy + Debug;
 
     /// A constant (all tangents zero) from a value of the primitive type.
     ///
@@ -106,6 +150,30 @@ pub trait Real:
     /// ```
     fn is_all_finite(&self) -> bool;
 
+    /// Compares `self` with `other` for a later [`Real::select`].
+    ///
+    /// Unlike `<` and friends, a mask is not a branch: on a tape it records a
+    /// condition that a replay re-evaluates, instead of a guard that fails when the
+    /// outcome changes.
+    fn mask(self, cmp: Compare, other: Self) -> Self::Mask;
+
+    /// `if_true` where `mask` holds, else `if_false`, without a branch in the
+    /// recorded program: both arguments are evaluated and recorded, and only the
+    /// selected one receives a derivative. The other's derivative is masked *before*
+    /// any multiplication, so an infinite partial in the branch not taken never turns
+    /// into NaN:
+    ///
+    /// ```
+    /// use ad_core::{derivative, Compare, Real};
+    /// // sqrt(x) where x > 0, else 0: derivative 0 at 0, not NaN.
+    /// fn f<T: Real>(x: T) -> T {
+    ///     T::select(x.mask(Compare::Gt, T::zero()), x.sqrt(), T::zero())
+    /// }
+    /// assert_eq!(derivative(f, 0.0_f64), (0.0, 0.0));
+    /// assert_eq!(derivative(f, 4.0_f64), (2.0, 0.25));
+    /// ```
+    fn select(mask: Self::Mask, if_true: Self, if_false: Self) -> Self;
+
     /// Evaluates the unary elementary function `op`, with its derivatives.
     ///
     /// ```
@@ -140,6 +208,9 @@ mod sealed {
 /// assert_eq!(bottom(Dual::<f32>::variable(0.5)), 0.5);
 /// ```
 pub trait Primitive: Real<Primitive = Self> + sealed::Sealed {
+    /// Zero, usable in `const` contexts (a tape's `const fn new`).
+    const ZERO: Self;
+
     /// Widens to `f64` (exact for both types).
     fn to_f64_exact(self) -> f64;
 }
@@ -147,6 +218,7 @@ pub trait Primitive: Real<Primitive = Self> + sealed::Sealed {
 macro_rules! impl_primitive {
     ($t:ident) => {
         impl Primitive for $t {
+            const ZERO: $t = 0.0;
             #[inline(always)]
             fn to_f64_exact(self) -> f64 {
                 f64::from(self)
@@ -155,6 +227,17 @@ macro_rules! impl_primitive {
 
         impl Real for $t {
             type Primitive = $t;
+            type Mask = bool;
+
+            #[inline(always)]
+            fn mask(self, cmp: Compare, other: $t) -> bool {
+                cmp.eval(self, other)
+            }
+
+            #[inline(always)]
+            fn select(mask: bool, if_true: $t, if_false: $t) -> $t {
+                if mask { if_true } else { if_false }
+            }
 
             #[inline(always)]
             fn from_primitive(x: $t) -> $t {

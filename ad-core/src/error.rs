@@ -1,0 +1,63 @@
+//! The one error type of ad-core.
+
+use core::fmt;
+
+/// Everything that can go wrong in ad-core, as a value (ad-core never panics on user
+/// input).
+///
+/// ```
+/// use ad_core::Error;
+/// let e = Error::TapeFull { capacity: 16, needed: 40 };
+/// assert_eq!(e.to_string(), "tape full: capacity 16 nodes, the recording needs 40");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The tape ran out of nodes. Everything recorded before is intact; record again
+    /// with a capacity of at least `needed`.
+    TapeFull {
+        /// The tape's capacity in nodes.
+        capacity: usize,
+        /// The nodes the whole recording needs.
+        needed: usize,
+    },
+    /// A replay reached a comparison whose outcome differs from the recording: the
+    /// recorded program took another branch, so its derivative would be wrong here.
+    /// Record again at this point (or use `select`, which records both branches).
+    BranchChanged {
+        /// Index of the comparison node in the program.
+        node: usize,
+    },
+    /// A caller-provided buffer is shorter than the program.
+    BufferTooSmall {
+        /// The length the program needs.
+        needed: usize,
+        /// The length provided.
+        provided: usize,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::TapeFull { capacity, needed } => {
+                write!(
+                    f,
+                    "tape full: capacity {capacity} nodes, the recording needs {needed}"
+                )
+            }
+            Error::BranchChanged { node } => write!(
+                f,
+                "branch changed: the comparison at node {node} differs from the recording"
+            ),
+            Error::BufferTooSmall { needed, provided } => {
+                write!(
+                    f,
+                    "buffer too small: {provided} slots provided, the program needs {needed}"
+                )
+            }
+        }
+    }
+}
+
+impl core::error::Error for Error {}

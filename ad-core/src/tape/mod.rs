@@ -1,0 +1,437 @@
+//! Reverse mode: a fixed-capacity tape that records once and replays many times.
+//!
+//! [`Tape<T, CAP>`] holds `CAP` nodes in plain arrays: no heap, a `const fn`
+//! constructor, so it can live in a `static` or on a small stack. Recording runs the
+//! user's generic function once over [`Var`]; the result is a [`Program`] (the
+//! Wengert list) that replays at new inputs without recording again: values, gradient,
+//! vector-Jacobian products, Jacobians row by row, and second order by
+//! forward-over-reverse.
+//!
+//! ```
+//! use ad_core::{Real, Tape};
+//!
+//! fn f<T: Real>([x, y]: [T; 2]) -> T {
+//!     x * y + x.sin()
+//! }
+//!
+//! let mut tape: Tape<f64, 32> = Tape::new();
+//! let mut prog = tape.record([1.0, 2.0], |x| [f(x)])?;
+//! let (v, g) = prog.gradient([1.0, 2.0])?;
+//! assert_eq!(v, 2.0 + 1.0f64.sin());
+//! assert_eq!(g, [2.0 + 1.0f64.cos(), 1.0]);
+//! // Replay at a new point: no recording, fixed cost, no allocation.
+//! let (_, g) = prog.gradient([0.0, 3.0])?;
+//! assert_eq!(g, [4.0, 0.0]);
+//! # Ok::<(), ad_core::Error>(())
+//! ```
+//!
+//! # Branches are frozen at recording time
+//!
+//! **A recorded program follows the branches that the recording took.** Every
+//! comparison between tape variables (`<`, `==`, `partial_cmp`, and what is built on
+//! them such as `clamp`) is recorded as a *guard*; a replay at inputs where a guard
+//! would come out differently stops with [`Error::BranchChanged`] instead of returning
+//! the derivative of the wrong branch. Record again at such a point, or write the
+//! branch with [`Real::select`](crate::Real::select), which records both sides and
+//! is re-decided on every replay:
+//!
+//! ```
+//! use ad_core::{Error, Real, Tape};
+//! fn relu_branch<T: Real>(x: T) -> T { if x > T::zero() { x } else { T::zero() } }
+//!
+//! let mut tape: Tape<f64, 16> = Tape::new();
+//! let mut prog = tape.record([2.0], |[x]| [relu_branch(x)])?;
+//! assert_eq!(prog.gradient([3.0])?.1, [1.0]);
+//! assert!(matches!(prog.gradient([-1.0]), Err(Error::BranchChanged { .. })));
+//! # Ok::<(), ad_core::Error>(())
+//! ```
+//!
+//! Value queries that are not comparisons (`is_nan`, `is_sign_negative`,
+//! `copysign`'s sign test, conversions such as `to_f64`) are not recorded.
+//!
+//! # A full tape never panics
+//!
+//! Operators cannot return `Result`, so a full tape turns sticky-failed: the values
+//! keep being computed, nothing more is written, and [`Tape::record`] returns
+//! [`Error::TapeFull`] with the capacity the recording needs. What was recorded before
+//! is not touched.
+//!
+//! ```
+//! use ad_core::{Error, Real, Tape};
+//! let mut tape: Tape<f32, 4> = Tape::new();
+//! let r = tape.record([1.0, 2.0], |[x, y]| [(x * y).sin() + x.exp()]);
+//! assert_eq!(r.err(), Some(Error::TapeFull { capacity: 4, needed: 6 }));
+//! ```
+//!
+//! # Memory
+//!
+//! A node is 4 bytes (op code and two operand distances packed into a `u32`, see
+//! [`Tape::BYTES_PER_NODE`]) plus its value, so a recorded binary operation costs
+//! **8 bytes in `f32` and 12 in `f64`**. The reverse sweep adds one adjoint and one
+//! reached-flag per node of scratch: `CAP × (4 + 2·size_of::<T>() + 1)` bytes for
+//! the whole tape.
+
+mod node;
+mod sweep;
+mod var;
+
+use core::cell::Cell;
+
+pub use var::{Cond, Var};
+
+use crate::{Dual, Error, Primitive, Real};
+use node::{MAX_NODES, Node, op};
+use sweep::Consts;
+use var::{LOST, Recorder};
+
+/// A reverse-mode tape of fixed capacity `CAP` nodes over the primitive `T`.
+///
+/// ```
+/// use ad_core::Tape;
+/// // In a static (a microcontroller's RAM), or on the stack.
+/// static EMPTY: Tape<f32, 64> = Tape::new();
+/// assert_eq!(EMPTY.capacity(), 64);
+/// ```
+pub struct Tape<T: Primitive, const CAP: usize> {
+    nodes: [u32; CAP],
+    values: [T; CAP],
+    adjoints: [T; CAP],
+    reached: [bool; CAP],
+}
+
+impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
+    /// Bytes of one recorded node: the packed op and operands (4) and its value.
+    pub const BYTES_PER_NODE: usize = core::mem::size_of::<Node>() + core::mem::size_of::<T>();
+
+    /// An empty tape.
+    #[must_use]
+    pub const fn new() -> Self {
+        const { assert!(CAP <= MAX_NODES, "a tape holds at most 2^26 nodes") };
+        Tape {
+            nodes: [0; CAP],
+            values: [T::ZERO; CAP],
+            adjoints: [T::ZERO; CAP],
+            reached: [false; CAP],
+        }
+    }
+
+    /// The capacity in nodes.
+    #[must_use]
+    pub const fn capacity(&self) -> usize {
+        CAP
+    }
+
+    /// Forgets the recorded program (a new recording overwrites it anyway).
+    pub fn reset(&mut self) {
+        self.nodes = [0; CAP];
+    }
+
+    /// Records `f` at `x`: the inputs are `N` tape variables, the outputs the `M`
+    /// variables `f` returns. Returns the recorded [`Program`], or
+    /// [`Error::TapeFull`] when `CAP` nodes are not enough.
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let prog = tape.record([3.0, 4.0], |[x, y]| [x.hypot(y), x * y])?;
+    /// assert_eq!(prog.values(), [5.0, 12.0]);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn record<const N: usize, const M: usize, F>(
+        &mut self,
+        x: [T; N],
+        f: F,
+    ) -> Result<Program<'_, T, N, M>, Error>
+    where
+        F: for<'id> FnOnce([Var<'id, T>; N]) -> [Var<'id, T>; M],
+    {
+        let nodes = Cell::from_mut(&mut self.nodes[..]).as_slice_of_cells();
+        let values = Cell::from_mut(&mut self.values[..]).as_slice_of_cells();
+        let rec = Recorder::new(nodes, values);
+        let mut k = 0;
+        let inputs = x.map(|v| {
+            let idx = rec.push(Node::with_payload(op::INPUT, k), v);
+            k += 1;
+            Var::active(&rec, idx, v)
+        });
+        let outs = f(inputs);
+        let outputs = outs.map(|o| o.index_on(&rec));
+        if rec.failed() || outputs.contains(&LOST) {
+            return Err(Error::TapeFull {
+                capacity: CAP,
+                needed: rec.needed(),
+            });
+        }
+        let len = rec.len();
+        Ok(Program {
+            nodes: &self.nodes[..len],
+            values: &mut self.values[..len],
+            adjoints: &mut self.adjoints[..len],
+            reached: &mut self.reached[..len],
+            outputs,
+        })
+    }
+
+    /// Records `f` at `x` and sweeps backward once: value and gradient.
+    ///
+    /// Pass a generic function through a closure (`|x| f(x)`): the closure is
+    /// generic over the recording's brand, a function item is not.
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape};
+    /// fn f<T: Real>([x, y]: [T; 2]) -> T { x.powi(2) * y.ln() }
+    /// let mut tape: Tape<f32, 16> = Tape::new();
+    /// let (v, g) = tape.gradient(|x| f(x), [3.0, 1.0])?;
+    /// assert_eq!((v, g), (0.0, [0.0, 9.0]));
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn gradient<const N: usize, F>(&mut self, f: F, x: [T; N]) -> Result<(T, [T; N]), Error>
+    where
+        F: for<'id> FnOnce([Var<'id, T>; N]) -> Var<'id, T>,
+    {
+        let mut prog = self.record(x, |v| [f(v)])?;
+        Ok(prog.gradient_at_recorded())
+    }
+}
+
+impl<T: Primitive, const CAP: usize> Default for Tape<T, CAP> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A recorded program (Wengert list) with `N` inputs and `M` outputs, borrowed from
+/// its tape. Replays run in fixed time with no allocation.
+pub struct Program<'t, T: Primitive, const N: usize, const M: usize> {
+    nodes: &'t [u32],
+    values: &'t mut [T],
+    adjoints: &'t mut [T],
+    reached: &'t mut [bool],
+    outputs: [u32; M],
+}
+
+impl<T: Primitive, const N: usize, const M: usize> Program<'_, T, N, M> {
+    /// Number of nodes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// `true` for a program with no nodes (no inputs and constant outputs only).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The outputs at the last evaluated point (the recording, or the last replay).
+    #[must_use]
+    pub fn values(&self) -> [T; M] {
+        self.outputs
+            .map(|o| self.values.get(o as usize).copied().unwrap_or_else(T::nan))
+    }
+
+    /// Replays the values at new inputs.
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([1.0], |[x]| [x.exp() + x])?;
+    /// assert_eq!(prog.forward([0.0])?, [1.0]);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn forward(&mut self, x: [T; N]) -> Result<[T; M], Error> {
+        sweep::forward(self.nodes, Consts::InPlace, &x, self.values)?;
+        Ok(self.values())
+    }
+
+    /// Vector-Jacobian product `wᵀ J` at the last evaluated point, without a replay.
+    fn reverse_here(&mut self, w: [T; M]) -> [T; N] {
+        let mut seeds = [(0u32, T::zero()); M];
+        for (s, (&o, &wi)) in seeds.iter_mut().zip(self.outputs.iter().zip(w.iter())) {
+            *s = (o, wi);
+        }
+        let mut grad = [T::zero(); N];
+        sweep::reverse(
+            self.nodes,
+            self.values,
+            self.adjoints,
+            self.reached,
+            &seeds,
+            &mut grad,
+        );
+        grad
+    }
+
+    /// Vector-Jacobian product: the outputs and `wᵀ J` at `x` (one replay and one
+    /// reverse sweep).
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([1.0, 1.0], |[x, y]| [x * y, x + y])?;
+    /// let (v, g) = prog.vjp([2.0, 3.0], [1.0, 10.0])?;
+    /// assert_eq!((v, g), ([6.0, 5.0], [13.0, 12.0]));
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn vjp(&mut self, x: [T; N], w: [T; M]) -> Result<([T; M], [T; N]), Error> {
+        let v = self.forward(x)?;
+        Ok((v, self.reverse_here(w)))
+    }
+
+    /// The `M × N` Jacobian at `x`: one replay, then one reverse sweep per row.
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([1.0, 1.0], |[r, t]| [r * t.cos(), r * t.sin()])?;
+    /// let (_, j) = prog.jacobian([2.0, 0.0])?;
+    /// assert_eq!(j, [[1.0, 0.0], [0.0, 2.0]]);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn jacobian(&mut self, x: [T; N]) -> Result<([T; M], [[T; N]; M]), Error> {
+        let v = self.forward(x)?;
+        let mut jac = [[T::zero(); N]; M];
+        for (k, row) in jac.iter_mut().enumerate() {
+            let mut w = [T::zero(); M];
+            w[k] = T::one();
+            *row = self.reverse_here(w);
+        }
+        Ok((v, jac))
+    }
+}
+
+impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
+    /// Value and gradient at `x`: one replay and one reverse sweep.
+    pub fn gradient(&mut self, x: [T; N]) -> Result<(T, [T; N]), Error> {
+        let ([v], g) = self.vjp(x, [T::one()])?;
+        Ok((v, g))
+    }
+
+    /// Value and gradient at the recorded (or last replayed) point: one reverse
+    /// sweep, no replay.
+    pub fn gradient_at_recorded(&mut self) -> (T, [T; N]) {
+        let [v] = self.values();
+        (v, self.reverse_here([T::one()]))
+    }
+
+    /// Hessian-vector product by forward-over-reverse: the program replays over
+    /// `Dual<T>` seeded with `v`, and the reverse sweep over dual numbers returns the
+    /// gradient in the values and `∇²f(x)·v` in the tangents. `work` holds the dual
+    /// replay (see [`Workspace`]).
+    ///
+    /// Returns `(f(x), ∇f(x), ∇²f(x)·v)`.
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape, Workspace};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([1.0, 1.0], |[x, y]| [x * x * y])?;
+    /// let mut work = Workspace::<_, 16>::new();
+    /// let (v, g, hv) = prog.hvp([3.0, 2.0], [1.0, 0.0], &mut work)?;
+    /// assert_eq!((v, g, hv), (18.0, [12.0, 9.0], [4.0, 6.0]));
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn hvp<const W: usize>(
+        &mut self,
+        x: [T; N],
+        v: [T; N],
+        work: &mut Workspace<Dual<T>, W>,
+    ) -> Result<(T, [T; N], [T; N]), Error> {
+        let mut k = 0;
+        let xs = x.map(|xi| {
+            let d = Dual::new(xi, [v[k]]);
+            k += 1;
+            d
+        });
+        let (f, g) = self.second_order(xs, work)?;
+        Ok((f.re, g.map(|d| d.re), g.map(|d| d.eps[0])))
+    }
+
+    /// Value, gradient and full Hessian in one forward-over-reverse pass over
+    /// `Dual<T, N>` (the `N` tangents carry the identity).
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape, Workspace};
+    /// fn f<T: Real>([x, y]: [T; 2]) -> T { x * x * y + y.exp() }
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([0.0, 0.0], |x| [f(x)])?;
+    /// let mut work = Workspace::<_, 16>::new();
+    /// let (_, _, h) = prog.hessian([1.0, 0.0], &mut work)?;
+    /// assert_eq!(h, [[0.0, 2.0], [2.0, 1.0]]);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn hessian<const W: usize>(
+        &mut self,
+        x: [T; N],
+        work: &mut Workspace<Dual<T, N>, W>,
+    ) -> Result<(T, [T; N], [[T; N]; N]), Error> {
+        let (f, g) = self.second_order(Dual::variables(x), work)?;
+        Ok((f.re, g.map(|d| d.re), g.map(|d| d.eps)))
+    }
+
+    /// Replays over `S` at `xs` and sweeps backward with output adjoint one.
+    fn second_order<S: Real<Primitive = T>, const W: usize>(
+        &mut self,
+        xs: [S; N],
+        work: &mut Workspace<S, W>,
+    ) -> Result<(S, [S; N]), Error> {
+        let len = self.nodes.len();
+        if W < len {
+            return Err(Error::BufferTooSmall {
+                needed: len,
+                provided: W,
+            });
+        }
+        sweep::forward(
+            self.nodes,
+            Consts::Recorded(self.values),
+            &xs,
+            &mut work.values,
+        )?;
+        let out = self.outputs[0];
+        let mut grad = [S::zero(); N];
+        sweep::reverse(
+            self.nodes,
+            &work.values[..len],
+            &mut work.adjoints,
+            &mut work.reached,
+            &[(out, S::one())],
+            &mut grad,
+        );
+        let f = work
+            .values
+            .get(out as usize)
+            .copied()
+            .unwrap_or_else(S::nan);
+        Ok((f, grad))
+    }
+}
+
+/// Scratch space for replaying a program over another number type `S` (dual numbers
+/// for second order), for programs of up to `W` nodes.
+///
+/// It is separate from the tape so that a tape for a microcontroller does not carry
+/// second-order scratch it never uses.
+pub struct Workspace<S, const W: usize> {
+    values: [S; W],
+    adjoints: [S; W],
+    reached: [bool; W],
+}
+
+impl<S: Real, const W: usize> Workspace<S, W> {
+    /// Zeroed scratch.
+    #[must_use]
+    pub fn new() -> Self {
+        Workspace {
+            values: [S::zero(); W],
+            adjoints: [S::zero(); W],
+            reached: [false; W],
+        }
+    }
+}
+
+impl<S: Real, const W: usize> Default for Workspace<S, W> {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,222 @@
+//! The forward and reverse sweeps over a recorded node list, generic over the number
+//! type they run on (`f32`/`f64` for values and gradients, dual numbers for
+//! forward-over-reverse second order).
+
+use super::node::{Node, binary_of, op, unary_of};
+use crate::rules::{BinaryOp, UnaryOp, Wrt, binary_at, unary_at};
+use crate::{Compare, Error, Primitive, Real};
+
+const COMPARES: [Compare; 6] = [
+    Compare::Lt,
+    Compare::Le,
+    Compare::Gt,
+    Compare::Ge,
+    Compare::Eq,
+    Compare::Ne,
+];
+
+/// Where constants and recorded comparison outcomes come from during a sweep: the
+/// work array itself (an in-place replay over the primitive type), or the recorded
+/// values (a replay over another number type).
+#[derive(Clone, Copy)]
+pub(crate) enum Consts<'a, T> {
+    InPlace,
+    Recorded(&'a [T]),
+}
+
+#[inline(always)]
+fn get<S: Real>(xs: &[S], i: usize) -> S {
+    xs.get(i).copied().unwrap_or_else(S::nan)
+}
+
+#[inline(always)]
+fn konst<T: Primitive, S: Real<Primitive = T>>(c: Consts<'_, T>, work: &[S], i: usize) -> S {
+    match c {
+        Consts::InPlace => get(work, i),
+        Consts::Recorded(r) => S::from_primitive(r.get(i).copied().unwrap_or_else(T::nan)),
+    }
+}
+
+#[inline(always)]
+fn flag<S: Real>(b: bool) -> S {
+    if b { S::one() } else { S::zero() }
+}
+
+/// The integer exponent of a `POWI` node, from its constant operand.
+#[inline(always)]
+fn exponent<T: Primitive>(e: T) -> i32 {
+    num_traits::ToPrimitive::to_i32(&e).unwrap_or(0)
+}
+
+/// Re-evaluates every node at the inputs `x`, writing `work[..nodes.len()]`.
+///
+/// Fails with `BranchChanged` at the first guard whose outcome differs from the
+/// recording; `work` is then partly overwritten and must not be swept backward.
+pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
+    nodes: &[u32],
+    consts: Consts<'_, T>,
+    x: &[S],
+    work: &mut [S],
+) -> Result<(), Error> {
+    for (i, &raw) in nodes.iter().enumerate() {
+        let n = Node(raw);
+        let code = n.code();
+        let (ia, ib) = (i.wrapping_sub(n.a()), i.wrapping_sub(n.b()));
+        let v = match code {
+            op::INPUT => get(x, n.payload()),
+            op::CONST => konst(consts, work, i),
+            op::REF => get(work, n.payload()),
+            op::POWI => {
+                let e = exponent(konst(consts, work, ib).primal());
+                get(work, ia).unary(UnaryOp::Powi(e))
+            }
+            op::MUL_ADD => get(work, ia).mul_add(get(work, ib), get(work, i.wrapping_sub(1))),
+            op::SELECT => {
+                if get(work, i.wrapping_sub(1)).primal() != T::zero() {
+                    get(work, ia)
+                } else {
+                    get(work, ib)
+                }
+            }
+            op::CUSTOM => S::nan(),
+            _ => {
+                if let Some(u) = unary_of(code) {
+                    get(work, ia).unary(u)
+                } else if let Some(b) = binary_of(code) {
+                    get(work, ia).binary(b, get(work, ib))
+                } else if (op::MASK0..op::MASK0 + 6).contains(&code) {
+                    let cmp = COMPARES[usize::from(code - op::MASK0)];
+                    flag(cmp.eval(get(work, ia).primal(), get(work, ib).primal()))
+                } else if (op::GUARD0..op::GUARD0 + 6).contains(&code) {
+                    let cmp = COMPARES[usize::from(code - op::GUARD0)];
+                    let now = cmp.eval(get(work, ia).primal(), get(work, ib).primal());
+                    let then = konst(consts, work, i).primal() != T::zero();
+                    if now != then {
+                        return Err(Error::BranchChanged { node: i });
+                    }
+                    flag(now)
+                } else {
+                    S::nan()
+                }
+            }
+        };
+        if let Some(w) = work.get_mut(i) {
+            *w = v;
+        }
+    }
+    Ok(())
+}
+
+/// Adds `c` to the adjoint of node `i` and marks it reached.
+#[inline(always)]
+fn acc<S: Real>(adj: &mut [S], reached: &mut [bool], i: usize, c: S) {
+    if let (Some(a), Some(r)) = (adj.get_mut(i), reached.get_mut(i)) {
+        *a += c;
+        *r = true;
+    }
+}
+
+/// Sweeps backward from the seeded adjoints, accumulating input adjoints into `grad`.
+///
+/// Only nodes that some seeded output reaches propagate: an unreached node (the
+/// branch a `select` did not take, a dead value) contributes nothing, whatever its
+/// partials are. A reached adjoint that is exactly zero still multiplies its partials,
+/// so `0 · ∞` is NaN here as in forward mode.
+pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
+    nodes: &[u32],
+    work: &[S],
+    adj: &mut [S],
+    reached: &mut [bool],
+    seeds: &[(u32, S)],
+    grad: &mut [S],
+) {
+    let len = nodes.len();
+    for a in adj.iter_mut().take(len) {
+        *a = S::zero();
+    }
+    for r in reached.iter_mut().take(len) {
+        *r = false;
+    }
+    for g in grad.iter_mut() {
+        *g = S::zero();
+    }
+    for &(o, w) in seeds {
+        acc(adj, reached, o as usize, w);
+    }
+    let is_const = |j: usize| nodes.get(j).is_some_and(|&r| Node(r).code() == op::CONST);
+    for i in (0..len).rev() {
+        if !reached.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let w = get(adj, i);
+        let n = Node(nodes[i]);
+        let code = n.code();
+        let (ia, ib) = (i.wrapping_sub(n.a()), i.wrapping_sub(n.b()));
+        match code {
+            op::INPUT => {
+                if let Some(g) = grad.get_mut(n.payload()) {
+                    *g += w;
+                }
+            }
+            op::CONST | op::CUSTOM => {}
+            op::REF => acc(adj, reached, n.payload(), w),
+            op::POWI => {
+                let e = exponent(get(work, ib).primal());
+                let d = unary_at::<S, false>(UnaryOp::Powi(e), get(work, ia), get(work, i)).d1;
+                acc(adj, reached, ia, d * w);
+            }
+            op::MUL_ADD => {
+                let (x, y) = (get(work, ia), get(work, ib));
+                acc(adj, reached, ia, y * w);
+                acc(adj, reached, ib, x * w);
+                acc(adj, reached, i.wrapping_sub(1), w);
+            }
+            op::SELECT => {
+                // The cotangent goes to the taken branch only: masked before any
+                // multiplication.
+                let taken = if get(work, i.wrapping_sub(1)).primal() != T::zero() {
+                    ia
+                } else {
+                    ib
+                };
+                acc(adj, reached, taken, w);
+            }
+            _ => {
+                if let Some(u) = unary_of(code) {
+                    let d = unary_at::<S, false>(u, get(work, ia), get(work, i)).d1;
+                    acc(adj, reached, ia, d * w);
+                } else if let Some(b) = binary_of(code) {
+                    let (x, y) = (get(work, ia), get(work, ib));
+                    match b {
+                        BinaryOp::Add => {
+                            acc(adj, reached, ia, w);
+                            acc(adj, reached, ib, w);
+                        }
+                        BinaryOp::Sub => {
+                            acc(adj, reached, ia, w);
+                            acc(adj, reached, ib, -w);
+                        }
+                        BinaryOp::Mul => {
+                            acc(adj, reached, ia, y * w);
+                            acc(adj, reached, ib, x * w);
+                        }
+                        _ => {
+                            let wrt = Wrt {
+                                x: !is_const(ia),
+                                y: !is_const(ib),
+                            };
+                            let j = binary_at::<S, false>(b, x, y, get(work, i), wrt);
+                            if wrt.x {
+                                acc(adj, reached, ia, j.dx * w);
+                            }
+                            if wrt.y {
+                                acc(adj, reached, ib, j.dy * w);
+                            }
+                        }
+                    }
+                }
+                // Comparisons carry no derivative.
+            }
+        }
+    }
+}
