@@ -308,15 +308,30 @@ pub fn unary_at<T: Real, const SECOND: bool>(op: UnaryOp, x: T, v: T) -> Jet<T> 
             if op == U::Asin { (d1, d2) } else { (-d1, -d2) }
         }
         U::Atan => {
-            let d = (one + x * x).recip();
+            // 1/(1+x²), as u²/(1+u²) with u = 1/x for |x| > 1: no x² near overflow, and
+            // under nesting no d² below the normal range.
+            let d = if x.abs() > one {
+                let u = x.recip();
+                let u2 = u * u;
+                u2 / (one + u2)
+            } else {
+                (one + x * x).recip()
+            };
             (d, d2!(c::<T>(-2.0) * x * d * d))
         }
         U::Sinh => (f(U::Cosh), d2!(v)),
         U::Cosh => (f(U::Sinh), d2!(v)),
         U::Tanh => {
-            // sech² = 1/cosh² keeps full relative accuracy where tanh rounds to ±1.
-            let ch = f(U::Cosh);
-            let d = (ch * ch).recip();
+            // Away from 0, sech² = 4e/(1+e)² with e = exp(-2|x|) ≤ 1: full accuracy where
+            // tanh rounds to ±1, no overflow, and under nesting no cosh² to overflow.
+            // Near 0, 1 - t² (accurate there, and so is its derivative under nesting).
+            let d = if x.abs() < one {
+                one - v * v
+            } else {
+                let e = (c::<T>(-2.0) * x.abs()).exp();
+                let ope = one + e;
+                c::<T>(4.0) * e / (ope * ope)
+            };
             (d, d2!(c::<T>(-2.0) * v * d))
         }
         U::Asinh => {
@@ -513,25 +528,31 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
             x.binary(BinaryOp::Powf, y - T::constant(k))
         }
     };
-    let dx = if !wrt.x || y == zero {
+    // A zero factor short-circuits the formula when it is exactly zero (every
+    // component), or when its value is zero at x = 0, where the formula would be 0·∞
+    // and the policy takes the limit. Elsewhere a nested number whose value is zero
+    // but whose tangent is not goes through the formula, which differentiates it.
+    let x_zero = x == zero;
+    let short = |z: T| z.is_exact_zero() || (x_zero && z == zero);
+    let dx = if !wrt.x || short(y) {
         zero
     } else {
         y * pow_below(1.0)
     };
     let ln_x = if wrt.y { x.unary(UnaryOp::Ln) } else { zero };
-    let dy = if !wrt.y || v == zero { zero } else { v * ln_x };
+    let dy = if !wrt.y || short(v) { zero } else { v * ln_x };
     if !SECOND {
         return (dx, dy, zero, zero, zero);
     }
     let cxx = y * (y - one);
-    let dxx = if !wrt.x || cxx == zero {
+    let dxx = if !wrt.x || short(cxx) {
         zero
     } else {
         cxx * pow_below(2.0)
     };
     let dxy = if wrt.x && wrt.y {
         let p1 = pow_below(1.0);
-        if p1 == zero {
+        if short(p1) {
             zero
         } else {
             p1 * (one + y * ln_x)
@@ -539,7 +560,7 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
     } else {
         zero
     };
-    let dyy = if !wrt.y || v == zero {
+    let dyy = if !wrt.y || short(v) {
         zero
     } else {
         v * ln_x * ln_x

@@ -73,10 +73,12 @@
 
 mod node;
 mod sweep;
+mod table;
 mod var;
 
 use core::cell::Cell;
 
+pub use table::Table;
 pub use var::{Cond, Var};
 
 use crate::{Dual, Error, Primitive, Real};
@@ -169,6 +171,7 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
             adjoints: &mut self.adjoints[..len],
             reached: &mut self.reached[..len],
             outputs,
+            swept: false,
         })
     }
 
@@ -208,9 +211,10 @@ pub struct Program<'t, T: Primitive, const N: usize, const M: usize> {
     adjoints: &'t mut [T],
     reached: &'t mut [bool],
     outputs: [u32; M],
+    swept: bool,
 }
 
-impl<T: Primitive, const N: usize, const M: usize> Program<'_, T, N, M> {
+impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
     /// Number of nodes.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -240,8 +244,28 @@ impl<T: Primitive, const N: usize, const M: usize> Program<'_, T, N, M> {
     /// # Ok::<(), ad_core::Error>(())
     /// ```
     pub fn forward(&mut self, x: [T; N]) -> Result<[T; M], Error> {
+        self.swept = false;
         sweep::forward(self.nodes, Consts::InPlace, &x, self.values)?;
         Ok(self.values())
+    }
+
+    /// The program as a Wengert list: one row per variable with its expression,
+    /// value and local partials, and, after a reverse sweep, its adjoint. Constants
+    /// appear inline as literals.
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([2.0, 3.0], |[x1, x2]| [x1 * x2 + x1.sin()])?;
+    /// prog.gradient_at_recorded();
+    /// let text = prog.table().names(["x1", "x2"]).to_string();
+    /// assert!(text.contains("v3    v1 * v2"));
+    /// assert!(text.contains("∂v4/∂v1 = "));
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn table(&self) -> Table<'_, 't, T, N, M> {
+        Table::new(self)
     }
 
     /// Vector-Jacobian product `wᵀ J` at the last evaluated point, without a replay.
@@ -259,6 +283,7 @@ impl<T: Primitive, const N: usize, const M: usize> Program<'_, T, N, M> {
             &seeds,
             &mut grad,
         );
+        self.swept = true;
         grad
     }
 
