@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::Real;
 use crate::macros::{AdNumber, forward_defaults, impl_ad_number, impl_scalar_lhs};
-use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div};
+use crate::rules::{self, BinaryOp, Jet, Wrt, chain, strong_div};
 
 /// A dual number: a value and `N` tangents (directional derivatives).
 ///
@@ -135,6 +135,7 @@ impl<T: Real> Dual<T, 1> {
 
 impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
     type Inner = T;
+    const SECOND: bool = false;
 
     forward_defaults!();
 
@@ -201,11 +202,6 @@ impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
         Self::new(v, eps)
     }
     #[inline(always)]
-    fn apply_unary(self, op: UnaryOp) -> Self {
-        let j = rules::unary::<T, false>(op, self.re);
-        Self::new(j.value, self.eps.map(|e| chain(j.d1, e)))
-    }
-    #[inline(always)]
     fn apply_binary(self, op: BinaryOp, rhs: Self) -> Self {
         let wrt = Wrt {
             x: !self.tangents_zero(),
@@ -221,6 +217,11 @@ impl<T: Real, const N: usize> AdNumber for Dual<T, N> {
 }
 
 impl<T: Real, const N: usize> Dual<T, N> {
+    #[inline(always)]
+    /// The chain rule for one elementary function given its jet at the value.
+    pub(crate) fn apply_jet(self, j: Jet<T>) -> Self {
+        Self::new(j.value, self.eps.map(|e| chain(j.d1, e)))
+    }
     #[inline(always)]
     pub(crate) fn with_value(self, v: T) -> Self {
         Self::new(v, self.eps)

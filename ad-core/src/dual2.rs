@@ -6,7 +6,7 @@ use core::fmt;
 
 use crate::Real;
 use crate::macros::{AdNumber, forward_defaults, impl_ad_number, impl_scalar_lhs};
-use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div, strong_mul};
+use crate::rules::{self, BinaryOp, Jet, Wrt, chain, strong_div, strong_mul};
 
 /// A dense second-order number: value, gradient (`N`) and Hessian (`N × N`).
 ///
@@ -137,6 +137,7 @@ impl<T: Real> Dual2<T, 1> {
 
 impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
     type Inner = T;
+    const SECOND: bool = true;
 
     forward_defaults!();
 
@@ -213,19 +214,6 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         r
     }
     #[inline(always)]
-    fn apply_unary(self, op: UnaryOp) -> Self {
-        let j = rules::unary::<T, true>(op, self.re);
-        let mut r = Self::constant_of(j.value);
-        for i in 0..N {
-            r.grad[i] = chain(j.d1, self.grad[i]);
-            for k in i..N {
-                r.hess[i][k] =
-                    chain(j.d1, self.hess[i][k]) + chain(j.d2, self.grad[i] * self.grad[k]);
-            }
-        }
-        r
-    }
-    #[inline(always)]
     fn apply_binary(self, op: BinaryOp, b: Self) -> Self {
         let a = self;
         let wrt = Wrt {
@@ -249,6 +237,19 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
 }
 
 impl<T: Real, const N: usize> Dual2<T, N> {
+    #[inline(always)]
+    /// The chain rule for one elementary function given its jet at the value.
+    pub(crate) fn apply_jet(self, j: Jet<T>) -> Self {
+        let mut r = Self::constant_of(j.value);
+        for i in 0..N {
+            r.grad[i] = chain(j.d1, self.grad[i]);
+            for k in i..N {
+                r.hess[i][k] =
+                    chain(j.d1, self.hess[i][k]) + chain(j.d2, self.grad[i] * self.grad[k]);
+            }
+        }
+        r
+    }
     #[inline(always)]
     pub(crate) fn with_value(self, v: T) -> Self {
         Self { re: v, ..self }

@@ -28,6 +28,11 @@ pub enum Error {
         /// Index of the comparison node in the program.
         node: usize,
     },
+    /// One recording used more distinct custom functions than a tape has slots for.
+    TooManyCustom {
+        /// The slots of a tape ([`MAX_CUSTOM`](crate::MAX_CUSTOM)).
+        max: usize,
+    },
     /// A caller-provided buffer is shorter than the program.
     BufferTooSmall {
         /// The length the program needs.
@@ -50,6 +55,12 @@ impl fmt::Display for Error {
                 f,
                 "branch changed: the comparison at node {node} differs from the recording"
             ),
+            Error::TooManyCustom { max } => {
+                write!(
+                    f,
+                    "too many custom functions: a recording may use {max} distinct ones"
+                )
+            }
             Error::BufferTooSmall { needed, provided } => {
                 write!(
                     f,

@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::Real;
 use crate::macros::{AdNumber, forward_defaults, impl_ad_number, impl_scalar_lhs};
-use crate::rules::{self, BinaryOp, UnaryOp, Wrt, chain, strong_div, strong_mul};
+use crate::rules::{self, BinaryOp, Jet, Wrt, chain, strong_div, strong_mul};
 
 /// A hyper-dual number `re + e1·ε₁ + e2·ε₂ + e12·ε₁ε₂` with `ε₁² = ε₂² = 0`.
 ///
@@ -84,6 +84,7 @@ impl<T: Real> HyperDual<T> {
 
 impl<T: Real> AdNumber for HyperDual<T> {
     type Inner = T;
+    const SECOND: bool = true;
 
     forward_defaults!();
 
@@ -165,16 +166,6 @@ impl<T: Real> AdNumber for HyperDual<T> {
         }
     }
     #[inline(always)]
-    fn apply_unary(self, op: UnaryOp) -> Self {
-        let j = rules::unary::<T, true>(op, self.re);
-        Self::new(
-            j.value,
-            chain(j.d1, self.e1),
-            chain(j.d1, self.e2),
-            chain(j.d1, self.e12) + chain(j.d2, self.e1 * self.e2),
-        )
-    }
-    #[inline(always)]
     fn apply_binary(self, op: BinaryOp, b: Self) -> Self {
         let a = self;
         let wrt = Wrt {
@@ -196,6 +187,16 @@ impl<T: Real> AdNumber for HyperDual<T> {
 }
 
 impl<T: Real> HyperDual<T> {
+    #[inline(always)]
+    /// The chain rule for one elementary function given its jet at the value.
+    pub(crate) fn apply_jet(self, j: Jet<T>) -> Self {
+        Self::new(
+            j.value,
+            chain(j.d1, self.e1),
+            chain(j.d1, self.e2),
+            chain(j.d1, self.e12) + chain(j.d2, self.e1 * self.e2),
+        )
+    }
     #[inline(always)]
     pub(crate) fn with_value(self, v: T) -> Self {
         Self { re: v, ..self }

@@ -116,6 +116,8 @@
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -140,4 +142,6 @@ pub use dual2::{Dual2, Dual2_32, Dual2_64};
 pub use error::Error;
 pub use hyperdual::{HyperDual, HyperDual32, HyperDual64};
 pub use real::{Compare, Primitive, Real};
-pub use tape::{Cond, Program, Tape, Var, Workspace};
+#[cfg(feature = "alloc")]
+pub use tape::VecTape;
+pub use tape::{Cond, MAX_CUSTOM, Program, Table, Tape, Var, Workspace};

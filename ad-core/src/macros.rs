@@ -6,7 +6,7 @@
 //! operators in all owned/borrowed/scalar combinations, the inherent elementary
 //! methods, and the `num-traits` traits up to `Float`.
 
-use crate::rules::{BinaryOp, UnaryOp};
+use crate::rules::{BinaryOp, Custom, UnaryOp};
 use crate::{Compare, Real};
 
 /// What a number type must provide; everything else is generated.
@@ -27,8 +27,12 @@ pub(crate) trait AdNumber: Copy {
     fn mul_ad(self, rhs: Self) -> Self;
     /// The quotient rule.
     fn div_ad(self, rhs: Self) -> Self;
+    /// Whether the type carries second derivatives (and so needs `Jet::d2`).
+    const SECOND: bool;
     /// The chain rule for a unary row of the rules table.
     fn apply_unary(self, op: UnaryOp) -> Self;
+    /// The chain rule for a user-defined elementary function.
+    fn apply_custom(self, f: &'static Custom<<Self::Inner as Real>::Primitive>) -> Self;
     /// The chain rule for a binary row of the rules table.
     fn apply_binary(self, op: BinaryOp, rhs: Self) -> Self;
     /// Negation.
@@ -53,6 +57,27 @@ pub(crate) trait AdNumber: Copy {
 /// writes the same way from its inherent `map_all` and `with_value`.
 macro_rules! forward_defaults {
     () => {
+        #[inline(always)]
+        fn apply_unary(self, op: $crate::rules::UnaryOp) -> Self {
+            let x = self.ad_value();
+            if Self::SECOND {
+                self.apply_jet($crate::rules::unary::<_, true>(op, x))
+            } else {
+                self.apply_jet($crate::rules::unary::<_, false>(op, x))
+            }
+        }
+        #[inline(always)]
+        fn apply_custom(
+            self,
+            f: &'static $crate::rules::Custom<<Self::Inner as $crate::Real>::Primitive>,
+        ) -> Self {
+            let x = self.ad_value();
+            if Self::SECOND {
+                self.apply_jet($crate::rules::custom::<_, true>(f, x))
+            } else {
+                self.apply_jet($crate::rules::custom::<_, false>(f, x))
+            }
+        }
         type Mask = bool;
         #[inline(always)]
         fn mask_ad(self, cmp: $crate::Compare, other: Self) -> bool {
@@ -529,6 +554,10 @@ macro_rules! impl_ad_number {
             #[inline(always)]
             fn binary(self, op: $crate::rules::BinaryOp, rhs: Self) -> Self {
                 self.apply_binary(op, rhs)
+            }
+            #[inline(always)]
+            fn custom(self, f: &'static $crate::rules::Custom<T::Primitive>) -> Self {
+                self.apply_custom(f)
             }
         }
     };

@@ -7,7 +7,7 @@ use core::ops::{AddAssign, DivAssign, MulAssign, RemAssign, SubAssign};
 use num_traits::{Float, FloatConst, FromPrimitive, Signed};
 
 use crate::math;
-use crate::rules::{BinaryOp, UnaryOp};
+use crate::rules::{BinaryOp, Custom, UnaryOp};
 
 /// A comparison, for [`Real::mask`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -192,6 +192,26 @@ pub trait Real:
     /// assert_eq!((y.re, y.eps[0]), (8.0, 12.0));
     /// ```
     fn binary(self, op: BinaryOp, rhs: Self) -> Self;
+
+    /// Evaluates a user-defined elementary function (a lookup-table interpolation,
+    /// an implicit solve, ...) with the derivatives its [`Custom`] gives, in every
+    /// mode: forward, second order, nesting (exact through second order) and the
+    /// tape.
+    ///
+    /// ```
+    /// use ad_core::{derivative, rules::{Custom, Jet}, Real};
+    /// // A smooth ramp given by its value and derivatives.
+    /// static SOFTPLUS: Custom<f64> = Custom {
+    ///     name: "softplus",
+    ///     eval: |x| {
+    ///         let s = 1.0 / (1.0 + (-x).exp());
+    ///         Jet { value: x.exp().ln_1p(), d1: s, d2: s * (1.0 - s) }
+    ///     },
+    /// };
+    /// let (v, d) = derivative(|x| x.custom(&SOFTPLUS) * x, 0.0_f64);
+    /// assert_eq!((v, d), (0.0, 2.0f64.ln()));
+    /// ```
+    fn custom(self, f: &'static Custom<Self::Primitive>) -> Self;
 }
 
 mod sealed {
@@ -207,7 +227,7 @@ mod sealed {
 /// fn bottom<T: Real>(x: T) -> f64 { x.primal().to_f64_exact() }
 /// assert_eq!(bottom(Dual::<f32>::variable(0.5)), 0.5);
 /// ```
-pub trait Primitive: Real<Primitive = Self> + sealed::Sealed {
+pub trait Primitive: Real<Primitive = Self> + sealed::Sealed + 'static {
     /// Zero, usable in `const` contexts (a tape's `const fn new`).
     const ZERO: Self;
 
@@ -302,6 +322,11 @@ macro_rules! impl_primitive {
                     UnaryOp::Fract => m::fract(x),
                     UnaryOp::Powi(n) => m::powi(x, n),
                 }
+            }
+
+            #[inline(always)]
+            fn custom(self, f: &'static Custom<$t>) -> $t {
+                (f.eval)(self).value
             }
 
             #[inline(always)]

@@ -131,6 +131,54 @@ pub struct Jet<T> {
     pub d2: T,
 }
 
+/// A user-defined elementary function: its value, first and second derivative at a
+/// primitive point.
+///
+/// Every mode uses it through [`Real::custom`]: the forward and second-order types
+/// apply the chain rule to its jet; nested types (`Dual<Dual<_>>`) see it through its
+/// second-order Taylor expansion around the innermost value, which is exact through
+/// second derivatives (a third derivative through a custom function is zero); the
+/// tape records it as one node and replays it.
+pub struct Custom<P> {
+    /// A name, for the Wengert table.
+    pub name: &'static str,
+    /// Value, first and second derivative at a point.
+    pub eval: fn(P) -> Jet<P>,
+}
+
+impl<P> core::fmt::Debug for Custom<P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Custom").field("name", &self.name).finish()
+    }
+}
+
+/// The jet of a [`Custom`] function at `x`, for any number type: the user's jet at the
+/// innermost value, lifted by its second-order Taylor expansion.
+///
+/// ```
+/// use ad_core::rules::{custom, Custom, Jet};
+/// static SQUARE: Custom<f64> = Custom { name: "sq", eval: |x| Jet { value: x * x, d1: 2.0 * x, d2: 2.0 } };
+/// let j = custom::<f64, true>(&SQUARE, 3.0);
+/// assert_eq!((j.value, j.d1, j.d2), (9.0, 6.0, 2.0));
+/// ```
+#[inline(always)]
+#[must_use]
+pub fn custom<T: Real, const SECOND: bool>(f: &Custom<T::Primitive>, x: T) -> Jet<T> {
+    let p = x.primal();
+    let j = (f.eval)(p);
+    let lift = T::from_primitive;
+    // dx is exactly zero for a primitive (then the jet is the user's, untouched) and
+    // carries the inner tangents of a nested number.
+    let dx = x - lift(p);
+    let (v, d1, d2) = (lift(j.value), lift(j.d1), lift(j.d2));
+    let half = T::constant(0.5);
+    Jet {
+        value: v + chain(d1, dx) + chain(half * d2, chain(dx, dx)),
+        d1: d1 + chain(d2, dx),
+        d2: if SECOND { d2 } else { T::zero() },
+    }
+}
+
 /// Value, gradient and Hessian of a binary function at a point.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Jet2<T> {

@@ -81,10 +81,14 @@ use core::cell::Cell;
 pub use table::Table;
 pub use var::{Cond, Var};
 
+use crate::rules::Custom;
 use crate::{Dual, Error, Primitive, Real};
 use node::{MAX_NODES, Node, op};
 use sweep::Consts;
 use var::{LOST, Recorder};
+
+/// How many distinct [`Custom`] functions one recording may use.
+pub const MAX_CUSTOM: usize = 8;
 
 /// A reverse-mode tape of fixed capacity `CAP` nodes over the primitive `T`.
 ///
@@ -95,6 +99,7 @@ use var::{LOST, Recorder};
 /// assert_eq!(EMPTY.capacity(), 64);
 /// ```
 pub struct Tape<T: Primitive, const CAP: usize> {
+    customs: [Option<&'static Custom<T>>; MAX_CUSTOM],
     nodes: [u32; CAP],
     values: [T; CAP],
     adjoints: [T; CAP],
@@ -110,6 +115,7 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
     pub const fn new() -> Self {
         const { assert!(CAP <= MAX_NODES, "a tape holds at most 2^26 nodes") };
         Tape {
+            customs: [None; MAX_CUSTOM],
             nodes: [0; CAP],
             values: [T::ZERO; CAP],
             adjoints: [T::ZERO; CAP],
@@ -147,25 +153,10 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
     where
         F: for<'id> FnOnce([Var<'id, T>; N]) -> [Var<'id, T>; M],
     {
-        let nodes = Cell::from_mut(&mut self.nodes[..]).as_slice_of_cells();
-        let values = Cell::from_mut(&mut self.values[..]).as_slice_of_cells();
-        let rec = Recorder::new(nodes, values);
-        let mut k = 0;
-        let inputs = x.map(|v| {
-            let idx = rec.push(Node::with_payload(op::INPUT, k), v);
-            k += 1;
-            Var::active(&rec, idx, v)
-        });
-        let outs = f(inputs);
-        let outputs = outs.map(|o| o.index_on(&rec));
-        if rec.failed() || outputs.contains(&LOST) {
-            return Err(Error::TapeFull {
-                capacity: CAP,
-                needed: rec.needed(),
-            });
-        }
-        let len = rec.len();
+        let (len, outputs) =
+            record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, f)?;
         Ok(Program {
+            customs: &self.customs,
             nodes: &self.nodes[..len],
             values: &mut self.values[..len],
             adjoints: &mut self.adjoints[..len],
@@ -197,6 +188,44 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
     }
 }
 
+/// Runs one recording into the given storage: the program length and output
+/// indices, or the error. Shared by the fixed and the growable tape (one format).
+fn record_into<T: Primitive, const N: usize, const M: usize, F>(
+    nodes: &mut [u32],
+    values: &mut [T],
+    customs: &mut [Option<&'static Custom<T>>; MAX_CUSTOM],
+    x: [T; N],
+    f: F,
+) -> Result<(usize, [u32; M]), Error>
+where
+    F: for<'id> FnOnce([Var<'id, T>; N]) -> [Var<'id, T>; M],
+{
+    let capacity = nodes.len().min(values.len());
+    let nodes = Cell::from_mut(nodes).as_slice_of_cells();
+    let values = Cell::from_mut(values).as_slice_of_cells();
+    *customs = [None; MAX_CUSTOM];
+    let customs = Cell::from_mut(&mut customs[..]).as_slice_of_cells();
+    let rec = Recorder::new(nodes, values, customs);
+    let mut k = 0;
+    let inputs = x.map(|v| {
+        let idx = rec.push(Node::with_payload(op::INPUT, k), v);
+        k += 1;
+        Var::active(&rec, idx, v)
+    });
+    let outs = f(inputs);
+    let outputs = outs.map(|o| o.index_on(&rec));
+    if rec.customs_full() {
+        return Err(Error::TooManyCustom { max: MAX_CUSTOM });
+    }
+    if rec.failed() || outputs.contains(&LOST) {
+        return Err(Error::TapeFull {
+            capacity,
+            needed: rec.needed(),
+        });
+    }
+    Ok((rec.len(), outputs))
+}
+
 impl<T: Primitive, const CAP: usize> Default for Tape<T, CAP> {
     fn default() -> Self {
         Self::new()
@@ -206,6 +235,7 @@ impl<T: Primitive, const CAP: usize> Default for Tape<T, CAP> {
 /// A recorded program (Wengert list) with `N` inputs and `M` outputs, borrowed from
 /// its tape. Replays run in fixed time with no allocation.
 pub struct Program<'t, T: Primitive, const N: usize, const M: usize> {
+    customs: &'t [Option<&'static Custom<T>>],
     nodes: &'t [u32],
     values: &'t mut [T],
     adjoints: &'t mut [T],
@@ -245,7 +275,7 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
     /// ```
     pub fn forward(&mut self, x: [T; N]) -> Result<[T; M], Error> {
         self.swept = false;
-        sweep::forward(self.nodes, Consts::InPlace, &x, self.values)?;
+        sweep::forward(self.nodes, self.customs, Consts::InPlace, &x, self.values)?;
         Ok(self.values())
     }
 
@@ -277,6 +307,7 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
         let mut grad = [T::zero(); N];
         sweep::reverse(
             self.nodes,
+            self.customs,
             self.values,
             self.adjoints,
             self.reached,
@@ -409,6 +440,7 @@ impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
         }
         sweep::forward(
             self.nodes,
+            self.customs,
             Consts::Recorded(self.values),
             &xs,
             &mut work.values,
@@ -417,6 +449,7 @@ impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
         let mut grad = [S::zero(); N];
         sweep::reverse(
             self.nodes,
+            self.customs,
             &work.values[..len],
             &mut work.adjoints,
             &mut work.reached,
@@ -429,6 +462,108 @@ impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
             .copied()
             .unwrap_or_else(S::nan);
         Ok((f, grad))
+    }
+}
+
+/// A growable tape for desktops (feature `alloc`): the same recording format as
+/// [`Tape`], with storage on the heap that grows to what a recording needs.
+///
+/// Growing means recording again, so the function is `Fn` (it may run twice when
+/// the tape is too small; a recording that fits runs once).
+///
+/// ```
+/// use ad_core::{Real, VecTape};
+/// let mut tape = VecTape::<f64>::new();
+/// let mut prog = tape.record([0.5; 3], |[a, b, c]| {
+///     let mut s = a;
+///     for _ in 0..10_000 {
+///         s = (s * b + c).sin();
+///     }
+///     [s]
+/// })?;
+/// assert!(prog.len() > 30_000);
+/// assert!(prog.gradient([0.5; 3])?.1.iter().all(|g| g.is_finite()));
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+#[cfg(feature = "alloc")]
+pub struct VecTape<T: Primitive> {
+    customs: [Option<&'static Custom<T>>; MAX_CUSTOM],
+    nodes: alloc::vec::Vec<u32>,
+    values: alloc::vec::Vec<T>,
+    adjoints: alloc::vec::Vec<T>,
+    reached: alloc::vec::Vec<bool>,
+}
+
+#[cfg(feature = "alloc")]
+impl<T: Primitive> VecTape<T> {
+    /// An empty tape; it allocates on the first recording.
+    #[must_use]
+    pub const fn new() -> Self {
+        VecTape {
+            customs: [None; MAX_CUSTOM],
+            nodes: alloc::vec::Vec::new(),
+            values: alloc::vec::Vec::new(),
+            adjoints: alloc::vec::Vec::new(),
+            reached: alloc::vec::Vec::new(),
+        }
+    }
+
+    /// An empty tape with room for `nodes` nodes.
+    #[must_use]
+    pub fn with_capacity(nodes: usize) -> Self {
+        let mut t = Self::new();
+        t.grow(nodes);
+        t
+    }
+
+    /// The current capacity in nodes.
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn grow(&mut self, nodes: usize) {
+        let n = nodes.min(MAX_NODES);
+        self.nodes.resize(n, 0);
+        self.values.resize(n, T::ZERO);
+        self.adjoints.resize(n, T::ZERO);
+        self.reached.resize(n, false);
+    }
+
+    /// Records `f` at `x`, growing the storage (and recording again) when it is too
+    /// small. Fails with [`Error::TapeFull`] only beyond 2²⁶ nodes.
+    pub fn record<const N: usize, const M: usize, F>(
+        &mut self,
+        x: [T; N],
+        f: F,
+    ) -> Result<Program<'_, T, N, M>, Error>
+    where
+        F: for<'id> Fn([Var<'id, T>; N]) -> [Var<'id, T>; M],
+    {
+        let first = record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, &f);
+        let (len, outputs) = match first {
+            Err(Error::TapeFull { needed, .. }) if needed <= MAX_NODES => {
+                self.grow(needed.max(2 * self.nodes.len()));
+                record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, &f)?
+            }
+            other => other?,
+        };
+        Ok(Program {
+            customs: &self.customs,
+            nodes: &self.nodes[..len],
+            values: &mut self.values[..len],
+            adjoints: &mut self.adjoints[..len],
+            reached: &mut self.reached[..len],
+            outputs,
+            swept: false,
+        })
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T: Primitive> Default for VecTape<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

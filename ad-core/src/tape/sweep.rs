@@ -3,7 +3,7 @@
 //! forward-over-reverse second order).
 
 use super::node::{Node, binary_of, op, unary_of};
-use crate::rules::{BinaryOp, UnaryOp, Wrt, binary_at, unary_at};
+use crate::rules::{BinaryOp, Custom, UnaryOp, Wrt, binary_at, custom, unary_at};
 use crate::{Compare, Error, Primitive, Real};
 
 const COMPARES: [Compare; 6] = [
@@ -54,6 +54,7 @@ fn exponent<T: Primitive>(e: T) -> i32 {
 /// recording; `work` is then partly overwritten and must not be swept backward.
 pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
     nodes: &[u32],
+    customs: &[Option<&'static Custom<T>>],
     consts: Consts<'_, T>,
     x: &[S],
     work: &mut [S],
@@ -78,7 +79,10 @@ pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
                     get(work, ib)
                 }
             }
-            op::CUSTOM => S::nan(),
+            op::CUSTOM => match customs.get(n.b()).copied().flatten() {
+                Some(f) => get(work, ia).custom(f),
+                None => S::nan(),
+            },
             _ => {
                 if let Some(u) = unary_of(code) {
                     get(work, ia).unary(u)
@@ -124,6 +128,7 @@ fn acc<S: Real>(adj: &mut [S], reached: &mut [bool], i: usize, c: S) {
 /// so `0 · ∞` is NaN here as in forward mode.
 pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
     nodes: &[u32],
+    customs: &[Option<&'static Custom<T>>],
     work: &[S],
     adj: &mut [S],
     reached: &mut [bool],
@@ -158,7 +163,13 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
                     *g += w;
                 }
             }
-            op::CONST | op::CUSTOM => {}
+            op::CONST => {}
+            op::CUSTOM => {
+                if let Some(f) = customs.get(n.b()).copied().flatten() {
+                    let d = custom::<S, false>(f, get(work, ia)).d1;
+                    acc(adj, reached, ia, d * w);
+                }
+            }
             op::REF => acc(adj, reached, n.payload(), w),
             op::POWI => {
                 let e = exponent(get(work, ib).primal());

@@ -6,7 +6,7 @@ use core::fmt;
 use super::Program;
 use super::node::{Node, binary_of, op, unary_of};
 use crate::Primitive;
-use crate::rules::{BinaryOp, UnaryOp, Wrt, binary_at, unary_at};
+use crate::rules::{BinaryOp, UnaryOp, Wrt, binary_at, custom, unary_at};
 
 const CMP: [&str; 6] = ["<", "<=", ">", ">=", "==", "!="];
 
@@ -184,6 +184,17 @@ impl<T: Primitive, const N: usize, const M: usize> fmt::Display for Table<'_, '_
                         name(w, ia)?;
                         write!(w, "^{}", p.values[ib])?;
                     }
+                    op::CUSTOM => {
+                        let nm = p
+                            .customs
+                            .get(n.b())
+                            .copied()
+                            .flatten()
+                            .map_or("custom", |c| c.name);
+                        write!(w, "{nm}(")?;
+                        name(w, ia)?;
+                        w.write_str(")")?;
+                    }
                     op::MUL_ADD => {
                         name(w, ia)?;
                         w.write_str(" * ")?;
@@ -253,6 +264,11 @@ impl<T: Primitive, const N: usize, const M: usize> fmt::Display for Table<'_, '_
                             ia,
                             unary_at::<T, false>(UnaryOp::Powi(e), p.values[ia], v).d1,
                         )?;
+                    }
+                    op::CUSTOM => {
+                        if let Some(c) = p.customs.get(n.b()).copied().flatten() {
+                            put(out, ia, custom::<T, false>(c, p.values[ia]).d1)?;
+                        }
                     }
                     op::MUL_ADD => {
                         put(out, ia, p.values[ib])?;

@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 
 use super::node::{MAX_DIST, Node, binary_code, op, unary_code};
 use crate::macros::{AdNumber, impl_ad_number};
-use crate::rules::{BinaryOp, UnaryOp};
+use crate::rules::{BinaryOp, Custom, UnaryOp};
 use crate::{Compare, Primitive};
 
 /// Sentinel index of a value that could not be recorded (the tape is full).
@@ -17,21 +17,50 @@ pub(crate) const LOST: u32 = u32::MAX;
 /// Writes go through `Cell`s, so operators (which only get values) can record. A full
 /// tape turns sticky-failed: nothing more is written, but `needed` keeps counting so
 /// the error can say what capacity the recording needs.
-pub(crate) struct Recorder<'a, T> {
+pub(crate) struct Recorder<'a, T: 'static> {
     nodes: &'a [Cell<u32>],
     values: &'a [Cell<T>],
+    customs: &'a [Cell<Option<&'static Custom<T>>>],
     len: Cell<usize>,
     needed: Cell<usize>,
+    customs_full: Cell<bool>,
 }
 
 impl<'a, T: Primitive> Recorder<'a, T> {
-    pub(crate) fn new(nodes: &'a [Cell<u32>], values: &'a [Cell<T>]) -> Self {
+    pub(crate) fn new(
+        nodes: &'a [Cell<u32>],
+        values: &'a [Cell<T>],
+        customs: &'a [Cell<Option<&'static Custom<T>>>],
+    ) -> Self {
         Recorder {
             nodes,
             values,
+            customs,
             len: Cell::new(0),
             needed: Cell::new(0),
+            customs_full: Cell::new(false),
         }
+    }
+
+    /// `true` when more distinct custom functions were used than the tape has slots.
+    pub(crate) fn customs_full(&self) -> bool {
+        self.customs_full.get()
+    }
+
+    /// The slot of custom function `f`, registering it on first use.
+    fn custom_slot(&self, f: &'static Custom<T>) -> Option<usize> {
+        for (k, c) in self.customs.iter().enumerate() {
+            match c.get() {
+                Some(g) if core::ptr::eq(g, f) => return Some(k),
+                None => {
+                    c.set(Some(f));
+                    return Some(k);
+                }
+                Some(_) => {}
+            }
+        }
+        self.customs_full.set(true);
+        None
     }
 
     /// Nodes written.
@@ -48,41 +77,49 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         self.needed.get() > self.len.get()
     }
 
-    /// Appends a node, or counts it and returns `LOST` once the tape is full.
+    /// The index the next node gets. Past the capacity indices are virtual: nothing
+    /// is written, but they keep counting exactly as a large enough tape would (far
+    /// references included), so `needed` is the true size of the recording.
+    #[inline(always)]
+    pub(crate) fn next(&self) -> usize {
+        self.needed.get()
+    }
+
+    /// Appends a node (or, once the tape is full, only counts it) and returns its
+    /// index.
     #[inline]
     pub(crate) fn push(&self, node: Node, value: T) -> u32 {
-        let i = self.len.get();
-        let was_failed = self.failed();
-        self.needed.set(self.needed.get().saturating_add(1));
-        if was_failed {
-            return LOST;
-        }
-        match (self.nodes.get(i), self.values.get(i)) {
-            (Some(n), Some(v)) => {
+        let i = self.needed.get();
+        self.needed.set(i.saturating_add(1));
+        if i == self.len.get() {
+            if let (Some(n), Some(v)) = (self.nodes.get(i), self.values.get(i)) {
                 n.set(node.0);
                 v.set(value);
                 self.len.set(i + 1);
-                i as u32
             }
-            _ => LOST,
         }
+        i.min(LOST as usize - 1) as u32
     }
 
     /// Makes `target` reachable from a node that will be pushed after `slack` more
     /// nodes: returns `target` itself, or a `REF` to it recorded now when it would be
-    /// farther than an operand field reaches. `None` once the tape has failed.
+    /// farther than an operand field reaches. `None` for a lost value.
     #[inline]
     fn operand(&self, target: u32, value: T, slack: usize) -> Option<u32> {
-        if target == LOST || self.failed() {
+        if target == LOST {
             return None;
         }
-        let at = self.len.get() + slack;
+        let at = self.next() + slack;
         if at - target as usize <= MAX_DIST {
             Some(target)
         } else {
-            let r = self.push(Node::with_payload(op::REF, target as usize), value);
-            (r != LOST).then_some(r)
+            Some(self.push(Node::with_payload(op::REF, target as usize), value))
         }
+    }
+
+    /// `target` as the operand of a custom node (whose b field holds its slot).
+    fn operand_for_custom(&self, target: u32, value: T) -> Option<u32> {
+        self.operand(target, value, 0)
     }
 
     /// Records `code(a, b)` with value `v` (`b = None` for a unary node). A
@@ -109,11 +146,12 @@ impl<'a, T: Primitive> Recorder<'a, T> {
             },
         };
         if let Some((ic, vc)) = third {
-            if ic == LOST || self.push(Node::with_payload(op::REF, ic as usize), vc) == LOST {
+            if ic == LOST {
                 return self.push(Node(0), v);
             }
+            self.push(Node::with_payload(op::REF, ic as usize), vc);
         }
-        let next = self.len.get();
+        let next = self.next();
         let db = ib.map_or(0, |ib| next - ib as usize);
         self.push(Node::new(code, next - ia as usize, db), v)
     }
@@ -280,7 +318,7 @@ impl<T: Primitive> fmt::Debug for Var<'_, T> {
             Some(_) if self.idx != LOST => {
                 write!(f, "Var {{ value: {:?}, node: {} }}", self.val, self.idx)
             }
-            Some(_) => write!(f, "Var {{ value: {:?}, node: <tape full> }}", self.val),
+            Some(_) => write!(f, "Var {{ value: {:?}, node: <none> }}", self.val),
             None => write!(f, "Var {{ value: {:?}, constant }}", self.val),
         }
     }
@@ -295,6 +333,7 @@ impl<T: Primitive> fmt::Display for Var<'_, T> {
 
 impl<'id, T: Primitive> AdNumber for Var<'id, T> {
     type Inner = T;
+    const SECOND: bool = false;
     type Mask = Cond<'id, T>;
 
     #[inline(always)]
@@ -345,6 +384,31 @@ impl<'id, T: Primitive> AdNumber for Var<'id, T> {
     #[inline]
     fn apply_binary(self, b: BinaryOp, rhs: Self) -> Self {
         self.binary_rec(binary_code(b), rhs, self.val.binary(b, rhs.val))
+    }
+    #[inline]
+    fn apply_custom(self, f: &'static Custom<T>) -> Self {
+        let v = (f.eval)(self.val).value;
+        match self.rec {
+            None => Self::constant_of(v),
+            Some(rec) => match rec.custom_slot(f) {
+                Some(slot) => {
+                    // The slot travels in the b field (a backward distance for other ops).
+                    let idx = if self.idx == LOST {
+                        rec.push(Node(0), v)
+                    } else {
+                        match rec.operand_for_custom(self.idx, self.val) {
+                            Some(ia) => {
+                                let next = rec.next();
+                                rec.push(Node::new(op::CUSTOM, next - ia as usize, slot), v)
+                            }
+                            None => rec.push(Node(0), v),
+                        }
+                    };
+                    Self::active(rec, idx, v)
+                }
+                None => Self::active(rec, LOST, v),
+            },
+        }
     }
     #[inline]
     fn neg_ad(self) -> Self {
