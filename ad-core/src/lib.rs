@@ -29,6 +29,7 @@
 //! | [`HyperDual<T>`] | value, `ε₁`, `ε₂`, `ε₁ε₂` | one exact second or mixed partial |
 //! | [`Dual2<T, N>`] | value, gradient, Hessian | a whole Hessian in one pass |
 //! | `Dual<Dual<T>>`, ... | nested | higher orders: each level differentiates the one inside |
+//! | [`Var<'id, T>`](Var) on a [`Tape`] | value + node on a fixed-capacity tape | reverse mode: gradients of many inputs, record once and [replay](Program) many times |
 //!
 //! `T` is `f32`, `f64`, or another AD type. Aliases fix the precision: [`Dual64`],
 //! [`Dual32`], [`HyperDual64`], [`HyperDual32`], [`Dual2_64`], [`Dual2_32`].
@@ -37,6 +38,26 @@
 //! [`value_and_gradient`], [`jacobian`], [`value_and_jacobian`], [`jvp`],
 //! [`hessian`], [`value_gradient_hessian`] and [`hvp`] seed the inputs and unpack
 //! the result for functions on fixed-size arrays.
+//!
+//! Reverse mode records the same generic function on a [`Tape`] (no allocator,
+//! `const fn new`, a full tape is an error value, never a panic) and returns a
+//! [`Program`] that replays at new inputs: values, gradient, vjp, Jacobian, and
+//! Hessians by forward-over-reverse. **Branches are frozen at recording time**: every
+//! comparison is recorded as a guard and a replay that would take another branch
+//! returns [`Error::BranchChanged`]; use [`Real::select`] for branches that must stay
+//! differentiable on replay. See the [`Tape`] docs.
+//!
+//! ```
+//! use ad_core::{Real, Tape};
+//! fn z<T: Real>([x1, x2]: [T; 2]) -> T { x1 * x2 + x1.sin() }
+//! let mut tape: Tape<f32, 16> = Tape::new();
+//! let mut prog = tape.record([1.0, 2.0], |x| [z(x)])?;
+//! for x1 in [0.0_f32, 0.5, 1.0] {
+//!     let (_, g) = prog.gradient([x1, 2.0])?;
+//!     assert_eq!(g, [2.0 + x1.cos(), x1]);
+//! }
+//! # Ok::<(), ad_core::Error>(())
+//! ```
 //!
 //! ## One rules table
 //!
@@ -51,6 +72,7 @@
 //!
 //! * `std` (default): the standard library's math.
 //! * `libm`: the `libm` crate's math, for `no_std` targets. With both on, `std` wins.
+//! * `alloc`: [`VecTape`], a growable tape (implied by `std`).
 //!
 //! One of the two is required (a `compile_error!` says so). All primitive math goes
 //! through one private module, so a build uses one math library throughout.
