@@ -143,6 +143,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod checkpoint;
 mod derivatives;
 mod dual;
 mod dual2;
@@ -155,6 +156,7 @@ mod real;
 pub mod rules;
 mod tape;
 
+pub use checkpoint::{BinomialSchedule, CheckpointAction, CheckpointStats, Checkpointer, Step};
 pub use derivatives::{
     derivative, gradient, hessian, hvp, jacobian, jvp, second_derivative, value_and_gradient,
     value_and_jacobian, value_gradient_hessian,

@@ -441,7 +441,7 @@ macro_rules! impl_ad_number {
                 <$ty as AdNumber>::from_inner(T::zero())
             }
             /// `true` when the value is zero (as `==`); see
-            /// [`Real::is_exact_zero`] for all components.
+            /// [`Real::is_exact_zero`](crate::Real::is_exact_zero) for all components.
             #[inline]
             fn is_zero(&self) -> bool {
                 self.ad_value().is_zero()

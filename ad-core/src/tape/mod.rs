@@ -334,6 +334,20 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
         Ok((v, self.reverse_here(w)))
     }
 
+    /// Vector-Jacobian product at the recorded (or last replayed) point: one reverse
+    /// sweep, no replay.
+    ///
+    /// ```
+    /// use ad_core::{Real, Tape};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([2.0, 3.0], |[x, y]| [x * y, x - y])?;
+    /// assert_eq!(prog.vjp_at_recorded([1.0, 1.0]), [4.0, 1.0]);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn vjp_at_recorded(&mut self, w: [T; M]) -> [T; N] {
+        self.reverse_here(w)
+    }
+
     /// The `M × N` Jacobian at `x`: one replay, then one reverse sweep per row.
     ///
     /// ```

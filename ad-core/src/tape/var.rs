@@ -165,7 +165,7 @@ impl<'a, T: Primitive> Recorder<'a, T> {
 
 /// An active variable of a recording: a value, and where it lives on the tape.
 ///
-/// `Var` implements [`Real`] and `num_traits::Float` like the forward types, so the
+/// `Var` implements [`Real`](crate::Real) and `num_traits::Float` like the forward types, so the
 /// user's generic function records unchanged. A `Var` exists only inside the closure
 /// given to [`Tape::record`](crate::Tape::record); the lifetime `'id` is a brand unique
 /// to that recording, so variables of two tapes (or two recordings) cannot be mixed
@@ -211,7 +211,7 @@ pub struct Var<'id, T: Primitive> {
     brand: PhantomData<fn(&'id ()) -> &'id ()>,
 }
 
-/// The outcome of a [`Real::mask`] comparison between tape variables: a recorded
+/// The outcome of a [`Real::mask`](crate::Real::mask) comparison between tape variables: a recorded
 /// condition that a replay re-evaluates (not a guard).
 #[derive(Clone, Copy)]
 pub struct Cond<'id, T: Primitive> {
