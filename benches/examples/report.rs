@@ -1,4 +1,6 @@
-//! One line per comparison: `compare <case>: ours <t> ns, <peer> <t> ns, ratio <r>`.
+//! One line per comparison: `compare <case>: ours <t> ns, <peer> <t> ns, ratio <r>`,
+//! then single-call latencies (`latency <case>: median .., p99 .., max ..`) and the
+//! tape's memory per node.
 //!
 //! Run with `cargo run --release -p benches --example report`. Every implementation's
 //! gradient or Hessian is first checked against ours (and ours against the
@@ -7,13 +9,18 @@
 
 #[path = "../shared/peers.rs"]
 mod peers;
+#[path = "../shared/reverse_peers.rs"]
+mod reverse_peers;
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
+use ad_core::{Program, Tape};
 use benches::{
-    GRAD_N, HESS_N, exact_gradient, exact_hessian, max_rel_diff, ours_gradient, ours_hessian,
-    point, time_ns_per_call, value,
+    GRAD_N, HESS_N, LARGE_CAP, LOGNORMAL_AT, Latency, SMALL_CAP, exact_gradient, exact_hessian,
+    exact_lognormal_gradient, latency_ns, lognormal_pdf, max_rel_diff, ours_gradient, ours_hessian,
+    ours_replay_gradient, ours_tape_gradient, point, record_rosenbrock, time_ns_per_call,
+    timer_resolution_ns, value,
 };
 
 /// Relative tolerance of the correctness checks.
@@ -40,6 +47,72 @@ fn check(name: &str, got: &[f64], want: &[f64]) -> bool {
 /// Flattens a square matrix for [`check`].
 fn flat<const N: usize>(m: [[f64; N]; N]) -> Vec<f64> {
     m.iter().flatten().copied().collect()
+}
+
+/// Calls timed one by one in the latency measurements.
+const LATENCY_CALLS: usize = 100_000;
+
+/// A point near [`point`] but not equal to it (every coordinate + 0.05), where the
+/// replays are checked: a replay must recompute, not return the recording.
+fn shifted<const N: usize>() -> [f64; N] {
+    point::<N>().map(|v| v + 0.05)
+}
+
+/// One replayed Rosenbrock case: our program and echidna's bytecode tape, both
+/// recorded at `point::<N>()`.
+struct ReplayCase<'t, const N: usize> {
+    prog: Program<'t, f64, N, 1>,
+    echidna: echidna::BytecodeTape<f64>,
+}
+
+impl<const N: usize> ReplayCase<'_, N> {
+    /// Checks both replays' gradients at the recording point and at [`shifted`]
+    /// (ours against the exact one, echidna's against ours); prints any mismatch.
+    fn check(&mut self) -> bool {
+        let mut ok = true;
+        for (at, x) in [
+            ("recorded point", point::<N>()),
+            ("shifted point", shifted::<N>()),
+        ] {
+            let want = exact_gradient(x);
+            let ours = ours_replay_gradient(&mut self.prog, x).unwrap_or([f64::NAN; N]);
+            ok &= check(
+                &format!("ours replay n={N} at the {at} vs exact"),
+                &ours,
+                &want,
+            );
+            let theirs = reverse_peers::echidna_replay_gradient(&mut self.echidna, x);
+            ok &= check(
+                &format!("echidna bytecode n={N} at the {at}"),
+                &theirs,
+                &ours,
+            );
+        }
+        ok
+    }
+
+    /// Times `(ours, f64-value, echidna-bytecode)` at `point::<N>()`, in ns per call.
+    fn time(&mut self) -> (f64, f64, f64) {
+        let x = point::<N>();
+        let plain = time_ns_per_call(BATCHES, BATCH_NS, || value(black_box(x)));
+        let prog = &mut self.prog;
+        let ours = time_ns_per_call(BATCHES, BATCH_NS, || {
+            ours_replay_gradient(prog, black_box(x))
+        });
+        let tape = &mut self.echidna;
+        let theirs = time_ns_per_call(BATCHES, BATCH_NS, || {
+            reverse_peers::echidna_replay_gradient(tape, black_box(x))
+        });
+        (ours, plain, theirs)
+    }
+}
+
+/// Prints one latency line.
+fn latency(case: &str, l: Latency) {
+    println!(
+        "latency {case}: median {} ns, p99 {} ns, max {} ns over {} calls",
+        l.median, l.p99, l.max, l.calls
+    );
 }
 
 /// Prints one comparison line.
@@ -73,7 +146,62 @@ fn main() -> ExitCode {
             &flat(h),
         ),
     ];
-    if ok.contains(&false) {
+
+    // Reverse mode: record + sweep at n = 8 against the peers' gradients.
+    let mut small: Tape<f64, SMALL_CAP> = Tape::new();
+    let engine = reverse_peers::ad_trait_engine(GRAD_N);
+    let rg = ours_tape_gradient(&mut small, xg).unwrap_or([f64::NAN; GRAD_N]);
+    let rev_ok = [
+        check("ours tape gradient vs exact", &rg, &exact_gradient(xg)),
+        check("echidna grad", &reverse_peers::echidna_gradient(xg), &rg),
+        check("reverse grad", &reverse_peers::reverse_gradient(xg), &rg),
+        check(
+            "ad_trait ReverseAD",
+            &reverse_peers::ad_trait_gradient(&engine, xg),
+            &rg,
+        ),
+    ];
+
+    // Replayed programs at n = 8, 100, 1000 (each on its own heap-allocated tape)
+    // and the log-normal density of the latency measurement.
+    let mut t8 = Box::new(Tape::<f64, LARGE_CAP>::new());
+    let mut t100 = Box::new(Tape::<f64, LARGE_CAP>::new());
+    let mut t1000 = Box::new(Tape::<f64, LARGE_CAP>::new());
+    let mut tln: Tape<f64, 32> = Tape::new();
+    let (Ok(p8), Ok(p100), Ok(p1000), Ok(mut pln)) = (
+        record_rosenbrock::<8, _>(&mut t8),
+        record_rosenbrock::<100, _>(&mut t100),
+        record_rosenbrock::<1000, _>(&mut t1000),
+        tln.record(LOGNORMAL_AT, |v| [lognormal_pdf(v)]),
+    ) else {
+        eprintln!("error: a recording failed (tape too small?)");
+        return ExitCode::FAILURE;
+    };
+    let mut r8 = ReplayCase {
+        prog: p8,
+        echidna: reverse_peers::echidna_record(point::<8>()),
+    };
+    let mut r100 = ReplayCase {
+        prog: p100,
+        echidna: reverse_peers::echidna_record(point::<100>()),
+    };
+    let mut r1000 = ReplayCase {
+        prog: p1000,
+        echidna: reverse_peers::echidna_record(point::<1000>()),
+    };
+    let ln_at = LOGNORMAL_AT.map(|v| v * 1.1);
+    let replay_ok = [
+        r8.check(),
+        r100.check(),
+        r1000.check(),
+        check(
+            "ours log-normal replay vs exact",
+            &pln.gradient(ln_at).map_or([f64::NAN; 3], |(_, g)| g),
+            &exact_lognormal_gradient(ln_at),
+        ),
+    ];
+
+    if ok.contains(&false) || rev_ok.contains(&false) || replay_ok.contains(&false) {
         eprintln!("error: an implementation disagrees with ours; nothing timed");
         return ExitCode::FAILURE;
     }
@@ -97,6 +225,33 @@ fn main() -> ExitCode {
         peers::num_dual_dual2_hessian(black_box(xh))
     });
 
+    let rec_ours = time_ns_per_call(BATCHES, BATCH_NS, || {
+        ours_tape_gradient(&mut small, black_box(xg))
+    });
+    let rec_echidna = time_ns_per_call(BATCHES, BATCH_NS, || {
+        reverse_peers::echidna_gradient(black_box(xg))
+    });
+    let rec_reverse = time_ns_per_call(BATCHES, BATCH_NS, || {
+        reverse_peers::reverse_gradient(black_box(xg))
+    });
+    let rec_ad_trait = time_ns_per_call(BATCHES, BATCH_NS, || {
+        reverse_peers::ad_trait_gradient(&engine, black_box(xg))
+    });
+    let replay = [
+        ("8", r8.time()),
+        ("100", r100.time()),
+        ("1000", r1000.time()),
+    ];
+
+    // Single-call latency: the timer first, then an empty call (what the timing
+    // itself costs), then two small replayed gradients.
+    let (step, read) = timer_resolution_ns(LATENCY_CALLS);
+    let empty = latency_ns(LATENCY_CALLS, || black_box(0.0_f64));
+    let lat_ln = latency_ns(LATENCY_CALLS, || pln.gradient(black_box(LOGNORMAL_AT)));
+    let lat_r8 = latency_ns(LATENCY_CALLS, || {
+        ours_replay_gradient(&mut r8.prog, black_box(xg))
+    });
+
     compare("rosenbrock_grad_n8", "f64-value", grad_ours, grad_value);
     compare("rosenbrock_grad_n8", "num-dual", grad_ours, grad_nd);
     compare("rosenbrock_grad_n8", "hyperdual", grad_ours, grad_hd);
@@ -111,6 +266,45 @@ fn main() -> ExitCode {
         "num-dual-dual2vec",
         hess_ours,
         hess_nd2,
+    );
+    compare(
+        "rosenbrock_record_grad_n8",
+        "echidna",
+        rec_ours,
+        rec_echidna,
+    );
+    compare(
+        "rosenbrock_record_grad_n8",
+        "reverse",
+        rec_ours,
+        rec_reverse,
+    );
+    compare(
+        "rosenbrock_record_grad_n8",
+        "ad_trait",
+        rec_ours,
+        rec_ad_trait,
+    );
+    for (n, (ours, plain, echidna)) in replay {
+        let case = format!("rosenbrock_replay_grad_n{n}");
+        compare(&case, "f64-value", ours, plain);
+        compare(&case, "echidna-bytecode", ours, echidna);
+    }
+    println!(
+        "timer: Instant::now() step {step} ns (smallest nonzero), one read {read} ns (median)"
+    );
+    latency("empty-call", empty);
+    latency("lognormal_replay_grad", lat_ln);
+    latency("rosenbrock_replay_grad_n8", lat_r8);
+    // The scratch of the reverse sweep (adjoint and reached flag per node), measured
+    // from the size of the tape itself.
+    let scratch = |total: usize, recorded: usize| total / 1024 - recorded;
+    println!(
+        "bytes per node: f32 {}, f64 {} (recorded: 4-byte packed node + value); sweep scratch adds f32 {}, f64 {} (adjoint + reached flag)",
+        Tape::<f32, 1>::BYTES_PER_NODE,
+        Tape::<f64, 1>::BYTES_PER_NODE,
+        scratch(size_of::<Tape<f32, 1024>>(), Tape::<f32, 1>::BYTES_PER_NODE),
+        scratch(size_of::<Tape<f64, 1024>>(), Tape::<f64, 1>::BYTES_PER_NODE),
     );
     ExitCode::SUCCESS
 }

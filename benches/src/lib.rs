@@ -1,10 +1,13 @@
 //! Shared workloads and timing support for the `ad` benchmarks.
 //!
 //! The workload is written once, generically over [`ad_core::Real`], and evaluated
-//! over `f64` (the baseline), [`ad_core::Dual`] (gradients) and [`ad_core::Dual2`]
-//! (Hessians). The peer crates' versions of the same function live in
-//! `benches/shared/peers.rs`, which the criterion bench and the `report` example
-//! include: the peers are dev-dependencies, so this library cannot name them.
+//! over `f64` (the baseline), [`ad_core::Dual`] (gradients), [`ad_core::Dual2`]
+//! (Hessians) and [`ad_core::Var`] (reverse mode: recorded on a [`Tape`], swept
+//! once, or replayed as a [`Program`]). The peer crates' versions of the same
+//! function live in `benches/shared/peers.rs` (forward mode) and
+//! `benches/shared/reverse_peers.rs` (reverse mode), which the criterion benches, the
+//! `report` example and the tests include: the peers are dev-dependencies, so this
+//! library cannot name them.
 //!
 //! Run `cargo bench -p benches` for criterion, or
 //! `cargo run --release -p benches --example report` for the one-line-per-comparison
@@ -13,13 +16,32 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use ad_core::{Real, gradient, hessian};
+use ad_core::{Error, Program, Real, Tape, gradient, hessian};
 
 /// The number of variables of the gradient benchmark.
 pub const GRAD_N: usize = 8;
 
 /// The number of variables of the Hessian benchmark.
 pub const HESS_N: usize = 4;
+
+/// Tape capacity for the record-and-sweep benchmark at `n = 8`, which records 79
+/// nodes: the 8 inputs, the zero the sum starts from (a constant node at its first
+/// addition), and per term `a·a`, `b − a·a`, `t·t`, the constant 100, `100·t²`, the
+/// constant 1, `1 − a`, `u·u` and two additions.
+///
+/// ```
+/// use ad_core::Tape;
+/// let mut tape: Tape<f64, { benches::SMALL_CAP }> = Tape::new();
+/// assert_eq!(benches::record_rosenbrock::<8, _>(&mut tape)?.len(), 79);
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+pub const SMALL_CAP: usize = 128;
+
+/// Tape capacity for the replay benchmarks up to `n = 1000`, which records 11 791
+/// nodes: the 10 991 of the count above, plus 800 `REF` nodes because input `i` is
+/// first used about `n + 9i` nodes after it was recorded, beyond the 8191 an operand
+/// field reaches for `i ≥ 800`.
+pub const LARGE_CAP: usize = 12_288;
 
 /// The fixed input point of every benchmark: `x_i = 0.5 + 0.1 i`.
 ///
@@ -79,6 +101,85 @@ pub fn ours_gradient<const N: usize>(x: [f64; N]) -> [f64; N] {
 #[must_use]
 pub fn ours_hessian<const N: usize>(x: [f64; N]) -> [[f64; N]; N] {
     hessian(|v| rosenbrock(&v), x)
+}
+
+/// The gradient of [`rosenbrock`] by reverse mode: records the function on `tape`
+/// and sweeps backward once (what `echidna::grad` does; no replay).
+///
+/// The tape is the caller's and is reused from call to call, as echidna reuses its
+/// pooled thread-local tape and ad_trait its global graph.
+///
+/// # Errors
+///
+/// [`Error::TapeFull`] when `CAP` nodes are too few (see [`SMALL_CAP`]).
+#[inline(never)]
+pub fn ours_tape_gradient<const N: usize, const CAP: usize>(
+    tape: &mut Tape<f64, CAP>,
+    x: [f64; N],
+) -> Result<[f64; N], Error> {
+    tape.gradient(|v| rosenbrock(&v), x).map(|(_, g)| g)
+}
+
+/// Records [`rosenbrock`] over `N` inputs at [`point`] for the replay benchmarks.
+///
+/// # Errors
+///
+/// [`Error::TapeFull`] when `CAP` nodes are too few (see [`SMALL_CAP`]).
+pub fn record_rosenbrock<const N: usize, const CAP: usize>(
+    tape: &mut Tape<f64, CAP>,
+) -> Result<Program<'_, f64, N, 1>, Error> {
+    tape.record(point::<N>(), |v| [rosenbrock(&v)])
+}
+
+/// The gradient of a recorded program at `x`: one replay of the values and one
+/// reverse sweep, no recording (the interpreted replay).
+///
+/// # Errors
+///
+/// What [`Program::gradient`] returns (a changed branch; Rosenbrock has none).
+#[inline(never)]
+pub fn ours_replay_gradient<const N: usize>(
+    prog: &mut Program<'_, f64, N, 1>,
+    x: [f64; N],
+) -> Result<[f64; N], Error> {
+    prog.gradient(x).map(|(_, g)| g)
+}
+
+/// The input point `(y, μ, σ)` of the log-normal latency benchmark.
+pub const LOGNORMAL_AT: [f64; 3] = [1.5, 0.2, 0.8];
+
+/// The log-normal density `exp(−z²/2) / (σ y √(2π))`, `z = (ln y − μ) / σ`, as a
+/// function of `(y, μ, σ)`: the small function of the latency benchmark.
+///
+/// ```
+/// let f = benches::lognormal_pdf([1.0_f64, 0.0, 1.0]);
+/// assert!((f - 1.0 / (2.0 * std::f64::consts::PI).sqrt()).abs() < 1e-15);
+/// ```
+#[inline]
+pub fn lognormal_pdf<T: Real>([y, mu, sigma]: [T; 3]) -> T {
+    let z = (y.ln() - mu) / sigma;
+    let norm = T::constant(1.0 / (2.0 * core::f64::consts::PI).sqrt());
+    (-(T::constant(0.5) * z * z)).exp() * norm / (sigma * y)
+}
+
+/// The gradient of [`lognormal_pdf`] in `(y, μ, σ)` written out by hand:
+/// `(−f (z/σ + 1)/y, f z/σ, f (z² − 1)/σ)`.
+///
+/// ```
+/// let x = benches::LOGNORMAL_AT;
+/// let ad = ad_core::gradient(|v| benches::lognormal_pdf(v), x);
+/// let exact = benches::exact_lognormal_gradient(x);
+/// assert!(benches::max_rel_diff(&ad, &exact) < 1e-15);
+/// ```
+#[must_use]
+pub fn exact_lognormal_gradient([y, mu, sigma]: [f64; 3]) -> [f64; 3] {
+    let f = lognormal_pdf([y, mu, sigma]);
+    let z = (y.ln() - mu) / sigma;
+    [
+        -f * (z / sigma + 1.0) / y,
+        f * z / sigma,
+        f * (z * z - 1.0) / sigma,
+    ]
 }
 
 /// The gradient of [`rosenbrock`] written out by hand: the reference every AD result
@@ -173,4 +274,68 @@ pub fn time_ns_per_call<R>(batches: usize, batch_target_ns: u64, mut f: impl FnM
         .collect();
     per_call.sort_by(f64::total_cmp);
     per_call[per_call.len() / 2]
+}
+
+/// Latency statistics of single calls, in nanoseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Latency {
+    /// The median call.
+    pub median: u64,
+    /// The 99th percentile.
+    pub p99: u64,
+    /// The slowest call.
+    pub max: u64,
+    /// The number of calls timed.
+    pub calls: usize,
+}
+
+/// Times `calls` single calls of `f`, each between two [`Instant::now`] readings
+/// (so every figure includes one clock read, see [`timer_resolution_ns`]), after
+/// `calls / 10` untimed warm-up calls.
+///
+/// ```
+/// let x = std::hint::black_box(2.0_f64);
+/// let l = benches::latency_ns(1000, || x.sqrt());
+/// assert!(l.median <= l.p99 && l.p99 <= l.max && l.calls == 1000);
+/// ```
+pub fn latency_ns<R>(calls: usize, mut f: impl FnMut() -> R) -> Latency {
+    for _ in 0..calls / 10 {
+        black_box(f());
+    }
+    let mut ns: Vec<u64> = vec![0; calls.max(1)];
+    for slot in &mut ns {
+        let start = Instant::now();
+        black_box(f());
+        *slot = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    }
+    ns.sort_unstable();
+    let at = |q: f64| ns[((ns.len() - 1) as f64 * q).round() as usize];
+    Latency {
+        median: at(0.5),
+        p99: at(0.99),
+        max: at(1.0),
+        calls,
+    }
+}
+
+/// The clock behind [`Instant`] as observed here: `(step, read)`, the smallest
+/// nonzero difference between two consecutive readings and the median difference
+/// (what one `Instant::now()` costs), both in nanoseconds, over `samples` pairs.
+///
+/// ```
+/// let (step, read) = benches::timer_resolution_ns(1000);
+/// assert!(step >= 1 && read < 1_000_000);
+/// ```
+#[must_use]
+pub fn timer_resolution_ns(samples: usize) -> (u64, u64) {
+    let mut diffs: Vec<u64> = (0..samples.max(1))
+        .map(|_| {
+            let a = Instant::now();
+            let b = Instant::now();
+            u64::try_from((b - a).as_nanos()).unwrap_or(u64::MAX)
+        })
+        .collect();
+    diffs.sort_unstable();
+    let step = diffs.iter().copied().find(|&d| d > 0).unwrap_or(1);
+    (step, diffs[diffs.len() / 2])
 }

@@ -9,6 +9,9 @@ use crate::macros::{AdNumber, impl_ad_number};
 use crate::rules::{BinaryOp, Custom, UnaryOp};
 use crate::{Compare, Primitive};
 
+/// How many recent constants the recorder remembers for reuse.
+const RECENT: usize = 4;
+
 /// Sentinel index of a value that could not be recorded (the tape is full).
 pub(crate) const LOST: u32 = u32::MAX;
 
@@ -22,6 +25,10 @@ pub(crate) struct Recorder<'a, T: 'static> {
     values: &'a [Cell<T>],
     customs: &'a [Cell<Option<&'static Custom<T>>>],
     len: Cell<usize>,
+    /// The last few constants recorded, reused while in reach (a literal in a loop
+    /// body is one node, not one per iteration).
+    recent: [Cell<Option<(T, u32)>>; RECENT],
+    recent_next: Cell<usize>,
     needed: Cell<usize>,
     customs_full: Cell<bool>,
 }
@@ -39,6 +46,8 @@ impl<'a, T: Primitive> Recorder<'a, T> {
             len: Cell::new(0),
             needed: Cell::new(0),
             customs_full: Cell::new(false),
+            recent: [const { Cell::new(None) }; RECENT],
+            recent_next: Cell::new(0),
         }
     }
 
@@ -156,10 +165,26 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         self.push(Node::new(code, next - ia as usize, db), v)
     }
 
-    /// Records a constant node.
+    /// The node of constant `v`: a recent node with the same value (and sign of
+    /// zero) when one is within an operand's reach, else a new `CONST` node.
     #[inline]
     pub(crate) fn constant(&self, v: T) -> u32 {
-        self.push(Node::with_payload(op::CONST, 0), v)
+        let next = self.next();
+        for slot in &self.recent {
+            if let Some((c, i)) = slot.get() {
+                let same = c == v && c.is_sign_negative() == v.is_sign_negative();
+                if same && next - i as usize + 2 <= MAX_DIST {
+                    return i;
+                }
+            }
+        }
+        let i = self.push(Node::with_payload(op::CONST, 0), v);
+        let k = self.recent_next.get();
+        if let Some(slot) = self.recent.get(k) {
+            slot.set(Some((v, i)));
+        }
+        self.recent_next.set((k + 1) % RECENT);
+        i
     }
 }
 
