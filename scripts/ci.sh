@@ -53,8 +53,10 @@ else
     echo "  mpmath not installed: skipped (pip install -r ad-core/tests/reference/requirements.txt)"
 fi
 
-step "quickstart example"
+step "examples"
 cargo run --release --example quickstart
+cargo run --release --example wengert
+cargo run --release --example checkpointing
 
 step "benchmark report (quick)"
 cargo run --release -p benches --example report
