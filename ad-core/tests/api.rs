@@ -24,6 +24,7 @@ fn display_and_debug_show_value_and_tangents() {
 
 /// A trait with the same method names as ours, in scope: inherent methods win, so
 /// calls stay unambiguous (the failure another crate had with nalgebra in scope).
+#[allow(dead_code)] // never called: that is what the test shows
 trait SameNames: Sized {
     fn powf(self, n: Self) -> Self;
     fn sqrt(self) -> Self;
