@@ -24,23 +24,23 @@ pub const GRAD_N: usize = 8;
 /// The number of variables of the Hessian benchmark.
 pub const HESS_N: usize = 4;
 
-/// Tape capacity for the record-and-sweep benchmark at `n = 8`, which records 79
-/// nodes: the 8 inputs, the zero the sum starts from (a constant node at its first
-/// addition), and per term `a·a`, `b − a·a`, `t·t`, the constant 100, `100·t²`, the
-/// constant 1, `1 − a`, `u·u` and two additions.
+/// Tape capacity for the record-and-sweep benchmark at `n = 8`, which records 67
+/// nodes: the 8 inputs, the zero the sum starts from and the constants 100 and 1 (each
+/// recorded once: the recorder reuses a recent constant node), and per term `a·a`,
+/// `b − a·a`, `t·t`, `100·t²`, `1 − a`, `u·u` and two additions.
 ///
 /// ```
 /// use ad_core::Tape;
 /// let mut tape: Tape<f64, { benches::SMALL_CAP }> = Tape::new();
-/// assert_eq!(benches::record_rosenbrock::<8, _>(&mut tape)?.len(), 79);
+/// assert_eq!(benches::record_rosenbrock::<8, _>(&mut tape)?.len(), 67);
 /// # Ok::<(), ad_core::Error>(())
 /// ```
 pub const SMALL_CAP: usize = 128;
 
-/// Tape capacity for the replay benchmarks up to `n = 1000`, which records 11 791
-/// nodes: the 10 991 of the count above, plus 800 `REF` nodes because input `i` is
-/// first used about `n + 9i` nodes after it was recorded, beyond the 8191 an operand
-/// field reaches for `i ≥ 800`.
+/// Tape capacity for the replay benchmarks up to `n = 1000`, which records 8 995
+/// nodes (3 + n + 8(n − 1)). Input `i` is first used about `1003 + 7i` nodes after it
+/// was recorded, within the 8191 an operand field reaches, so no `REF` nodes are
+/// needed at this size.
 pub const LARGE_CAP: usize = 12_288;
 
 /// The fixed input point of every benchmark: `x_i = 0.5 + 0.1 i`.
