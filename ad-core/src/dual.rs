@@ -100,7 +100,8 @@ impl<T: Real, const N: usize> Dual<T, N> {
     #[inline]
     #[must_use]
     pub fn variables(x: [T; N]) -> [Self; N] {
-        core::array::from_fn(|i| Self::variable_at(x[i], i))
+        // `get` keeps the seeding free of a panic path (i < N always holds).
+        core::array::from_fn(|i| Self::variable_at(x.get(i).copied().unwrap_or_else(T::zero), i))
     }
 
     /// The value.

@@ -157,10 +157,12 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
             record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, f)?;
         Ok(Program {
             customs: &self.customs,
-            nodes: &self.nodes[..len],
-            values: &mut self.values[..len],
-            adjoints: &mut self.adjoints[..len],
-            reached: &mut self.reached[..len],
+            // `get`, not indexing: `len` never exceeds the storage, and this way the
+            // firmware's no-panic link check sees no panic path either.
+            nodes: self.nodes.get(..len).unwrap_or(&[]),
+            values: self.values.get_mut(..len).unwrap_or(&mut []),
+            adjoints: self.adjoints.get_mut(..len).unwrap_or(&mut []),
+            reached: self.reached.get_mut(..len).unwrap_or(&mut []),
             outputs,
             swept: false,
         })
@@ -564,10 +566,12 @@ impl<T: Primitive> VecTape<T> {
         };
         Ok(Program {
             customs: &self.customs,
-            nodes: &self.nodes[..len],
-            values: &mut self.values[..len],
-            adjoints: &mut self.adjoints[..len],
-            reached: &mut self.reached[..len],
+            // `get`, not indexing: `len` never exceeds the storage, and this way the
+            // firmware's no-panic link check sees no panic path either.
+            nodes: self.nodes.get(..len).unwrap_or(&[]),
+            values: self.values.get_mut(..len).unwrap_or(&mut []),
+            adjoints: self.adjoints.get_mut(..len).unwrap_or(&mut []),
+            reached: self.reached.get_mut(..len).unwrap_or(&mut []),
             outputs,
             swept: false,
         })

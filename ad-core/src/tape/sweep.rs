@@ -96,11 +96,10 @@ pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
                     get(work, ia).unary(u)
                 } else if let Some(b) = binary_of(code) {
                     get(work, ia).binary(b, get(work, ib))
-                } else if (op::MASK0..op::MASK0 + 6).contains(&code) {
-                    let cmp = COMPARES[usize::from(code - op::MASK0)];
+                } else if let Some(&cmp) = COMPARES.get(usize::from(code.wrapping_sub(op::MASK0))) {
                     flag(cmp.eval(get(work, ia).primal(), get(work, ib).primal()))
-                } else if (op::GUARD0..op::GUARD0 + 6).contains(&code) {
-                    let cmp = COMPARES[usize::from(code - op::GUARD0)];
+                } else if let Some(&cmp) = COMPARES.get(usize::from(code.wrapping_sub(op::GUARD0)))
+                {
                     let now = cmp.eval(get(work, ia).primal(), get(work, ib).primal());
                     let then = konst(consts, work, i).primal() != T::zero();
                     if now != then {
@@ -162,7 +161,8 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
             continue;
         }
         let w = get(adj, i);
-        let n = Node(nodes[i]);
+        let Some(&raw) = nodes.get(i) else { continue };
+        let n = Node(raw);
         let code = n.code();
         let (ia, ib) = (i.wrapping_sub(n.a()), i.wrapping_sub(n.b()));
         match code {
