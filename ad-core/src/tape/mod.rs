@@ -192,6 +192,11 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
 
 /// Runs one recording into the given storage: the program length and output
 /// indices, or the error. Shared by the fixed and the growable tape (one format).
+///
+/// Not inlined: the recorder's frame is then gone before a sweep starts, so the peak
+/// stack of record-then-sweep is the larger of the two, not their sum (a Cortex-M0
+/// budget).
+#[inline(never)]
 fn record_into<T: Primitive, const N: usize, const M: usize, F>(
     nodes: &mut [u32],
     values: &mut [T],
