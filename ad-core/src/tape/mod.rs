@@ -155,17 +155,15 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
     {
         let (len, outputs) =
             record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, f)?;
-        Ok(Program {
-            customs: &self.customs,
-            // `get`, not indexing: `len` never exceeds the storage, and this way the
-            // firmware's no-panic link check sees no panic path either.
-            nodes: self.nodes.get(..len).unwrap_or(&[]),
-            values: self.values.get_mut(..len).unwrap_or(&mut []),
-            adjoints: self.adjoints.get_mut(..len).unwrap_or(&mut []),
-            reached: self.reached.get_mut(..len).unwrap_or(&mut []),
+        Ok(Program::over(
+            &self.customs,
+            &self.nodes,
+            &mut self.values,
+            &mut self.adjoints,
+            &mut self.reached,
+            len,
             outputs,
-            swept: false,
-        })
+        ))
     }
 
     /// Records `f` at `x` and sweeps backward once: value and gradient.
@@ -252,6 +250,29 @@ pub struct Program<'t, T: Primitive, const N: usize, const M: usize> {
 }
 
 impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
+    /// The first `len` nodes of a tape's storage as a program.
+    fn over(
+        customs: &'t [Option<&'static Custom<T>>],
+        nodes: &'t [u32],
+        values: &'t mut [T],
+        adjoints: &'t mut [T],
+        reached: &'t mut [bool],
+        len: usize,
+        outputs: [u32; M],
+    ) -> Self {
+        // `get`, not indexing: `len` never exceeds the storage, and this way the
+        // firmware's no-panic link check sees no panic path either.
+        Program {
+            customs,
+            nodes: nodes.get(..len).unwrap_or(&[]),
+            values: values.get_mut(..len).unwrap_or(&mut []),
+            adjoints: adjoints.get_mut(..len).unwrap_or(&mut []),
+            reached: reached.get_mut(..len).unwrap_or(&mut []),
+            outputs,
+            swept: false,
+        }
+    }
+
     /// Number of nodes.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -569,17 +590,15 @@ impl<T: Primitive> VecTape<T> {
             }
             other => other?,
         };
-        Ok(Program {
-            customs: &self.customs,
-            // `get`, not indexing: `len` never exceeds the storage, and this way the
-            // firmware's no-panic link check sees no panic path either.
-            nodes: self.nodes.get(..len).unwrap_or(&[]),
-            values: self.values.get_mut(..len).unwrap_or(&mut []),
-            adjoints: self.adjoints.get_mut(..len).unwrap_or(&mut []),
-            reached: self.reached.get_mut(..len).unwrap_or(&mut []),
+        Ok(Program::over(
+            &self.customs,
+            &self.nodes,
+            &mut self.values,
+            &mut self.adjoints,
+            &mut self.reached,
+            len,
             outputs,
-            swept: false,
-        })
+        ))
     }
 }
 
