@@ -31,6 +31,13 @@ cargo test -p ad-core --no-default-features --features libm --lib \
     --test special_points --test reference
 cargo test -p ad-core --no-default-features --features libm --doc
 
+step "fast-f32 kernels (release: 1e6 samples per function) and the suites that hold with them"
+# The property and checkpoint suites compare AD values bit for bit with plain-f32 code
+# run through num_traits (std/libm), which the kernels may differ from in the last bit.
+cargo test --release -p ad-core --features fast-f32 \
+    --test kernels --test reference --test special_points --test tape --test tape_capacity
+cargo clippy -p ad-core --features fast-f32 --all-targets -- -D warnings
+
 step "docs (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --workspace
 
@@ -38,6 +45,7 @@ step "no_std builds of ad-core"
 for t in "${EMBEDDED_TARGETS[@]}"; do
     echo "  $t"
     cargo build -p ad-core --no-default-features --features libm --target "$t" --release
+    cargo build -p ad-core --no-default-features --features libm,fast-f32 --target "$t" --release
 done
 
 step "reference data is what generate.py writes"

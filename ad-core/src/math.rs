@@ -4,6 +4,10 @@
 //! uses the `libm` crate. When both are on, `std` wins, so turning on `libm` in a
 //! dependency never silently changes the results of a `std` build. Everything else in
 //! the crate calls `math::f64::sin(x)` and friends, never a float method directly.
+//!
+//! Feature `fast-f32` replaces the `f32` functions marked `fast` below by the pure-`f32`
+//! [`kernels`](crate::kernels), whatever the back end; `f64` is unchanged. The kernels
+//! themselves fall back on the back end only through [`f32_backend`].
 
 #[cfg(not(any(feature = "std", feature = "libm")))]
 compile_error!("ad-core needs a math back end: enable feature `std` (default) or `libm` (no_std)");
@@ -35,23 +39,47 @@ macro_rules! powi_impl {
 }
 
 macro_rules! dispatch {
-    ($t:ident, $( $name:ident ( $($arg:ident),* ) => $std:ident | $libm:ident ;)*) => {
+    ($t:ident, $( $name:ident ( $($arg:ident),* ) => $std:ident | $libm:ident
+        $(| fast $fast:ident)? ;)*) => {
         $(
             #[doc = concat!("`", stringify!($name), "` on `", stringify!($t), "`.")]
             #[inline(always)]
             pub(crate) fn $name($($arg: $t),*) -> $t {
-                #[cfg(feature = "std")]
-                {
-                    dispatch!(@std $std; $($arg),*)
-                }
-                #[cfg(all(not(feature = "std"), feature = "libm"))]
-                {
-                    libm::$libm($($arg),*)
-                }
+                dispatch!(@body [$($fast)?] $std | $libm; $($arg),*)
             }
         )*
     };
+    // A kernel exists: it replaces the back end under `fast-f32`.
+    (@body [$fast:ident] $std:ident | $libm:ident; $($arg:ident),*) => {{
+        #[cfg(feature = "fast-f32")]
+        {
+            crate::kernels::$fast($($arg),*)
+        }
+        #[cfg(not(feature = "fast-f32"))]
+        {
+            dispatch!(@body [] $std | $libm; $($arg),*)
+        }
+    }};
+    (@body [] $std:ident | $libm:ident; $($arg:ident),*) => {{
+        #[cfg(feature = "std")]
+        {
+            dispatch!(@std $std; $($arg),*)
+        }
+        #[cfg(all(not(feature = "std"), feature = "libm"))]
+        {
+            libm::$libm($($arg),*)
+        }
+    }};
     (@std $std:ident; $first:ident $(, $rest:ident)*) => { $first.$std($($rest),*) };
+}
+
+/// The back end's own `f32` functions, never the kernels: what the kernels fall back on.
+/// (On ARM hard-float targets the kernels' square root is the FPU's, and this is unused.)
+#[cfg_attr(all(target_arch = "arm", target_abi = "eabihf"), allow(dead_code))]
+pub(crate) mod f32_backend {
+    dispatch! { f32,
+        sqrt(x) => sqrt | sqrtf;
+    }
 }
 
 #[cfg(all(not(feature = "std"), feature = "libm"))]
@@ -178,31 +206,31 @@ macro_rules! primitives {
     };
     (f32) => {
         dispatch! { f32,
-            sqrt(x) => sqrt | sqrtf;
+            sqrt(x) => sqrt | sqrtf | fast sqrt;
             cbrt(x) => cbrt | cbrtf;
-            exp(x) => exp | expf;
+            exp(x) => exp | expf | fast exp;
             exp2(x) => exp2 | exp2f;
             exp_m1(x) => exp_m1 | expm1f;
-            ln(x) => ln | logf;
-            log2(x) => log2 | log2f;
-            log10(x) => log10 | log10f;
+            ln(x) => ln | logf | fast ln;
+            log2(x) => log2 | log2f | fast log2;
+            log10(x) => log10 | log10f | fast log10;
             ln_1p(x) => ln_1p | log1pf;
-            sin(x) => sin | sinf;
-            cos(x) => cos | cosf;
-            tan(x) => tan | tanf;
+            sin(x) => sin | sinf | fast sin;
+            cos(x) => cos | cosf | fast cos;
+            tan(x) => tan | tanf | fast tan;
             asin(x) => asin | asinf;
             acos(x) => acos | acosf;
-            atan(x) => atan | atanf;
+            atan(x) => atan | atanf | fast atan;
             sinh(x) => sinh | sinhf;
             cosh(x) => cosh | coshf;
-            tanh(x) => tanh | tanhf;
+            tanh(x) => tanh | tanhf | fast tanh;
             asinh(x) => asinh | asinhf;
             abs(x) => abs | fabsf;
             floor(x) => floor | floorf;
             ceil(x) => ceil | ceilf;
             round(x) => round | roundf;
             trunc(x) => trunc | truncf;
-            powf(x, y) => powf | powf;
+            powf(x, y) => powf | powf | fast powf;
             atan2(y, x) => atan2 | atan2f;
             hypot(x, y) => hypot | hypotf;
             min(x, y) => min | fminf;
