@@ -1,0 +1,1 @@
+//! `f32` lane kernels (in development).

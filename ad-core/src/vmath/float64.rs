@@ -1,0 +1,1 @@
+//! `f64` lane kernels (in development).

@@ -1,0 +1,2 @@
+//! Criterion benchmarks of the vmath_f32 lane kernels (in development).
+fn main() {}
