@@ -40,6 +40,14 @@ pub enum Error {
         /// The length provided.
         provided: usize,
     },
+    /// Slices passed together (points and outputs of a [`vmap`](crate::vmap) call)
+    /// disagree in length.
+    LengthMismatch {
+        /// The length the first argument implies (the number of points).
+        expected: usize,
+        /// The length of the argument that disagrees.
+        found: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -67,6 +75,10 @@ impl fmt::Display for Error {
                     "buffer too small: {provided} slots provided, the program needs {needed}"
                 )
             }
+            Error::LengthMismatch { expected, found } => write!(
+                f,
+                "length mismatch: {expected} points, but an output slice holds {found}"
+            ),
         }
     }
 }

@@ -175,6 +175,7 @@ mod math;
 mod real;
 pub mod rules;
 mod tape;
+pub mod vmap;
 pub mod vmath;
 
 pub use checkpoint::{BinomialSchedule, CheckpointAction, CheckpointStats, Checkpointer, Step};

@@ -1,0 +1,1 @@
+//! Batched evaluation over SIMD lanes (in development).
