@@ -231,6 +231,19 @@ impl<T: Real, const N: usize> Dual<T, N> {
     pub(crate) fn map_all(self, f: impl Fn(T) -> T) -> Self {
         Self::new(f(self.re), self.eps.map(f))
     }
+    #[inline(always)]
+    pub(crate) fn zip_all(mut self, o: Self, f: impl Fn(T, T) -> T) -> Self {
+        self.re = f(self.re, o.re);
+        for (a, b) in self.eps.iter_mut().zip(o.eps) {
+            *a = f(*a, b);
+        }
+        self
+    }
+    #[inline(always)]
+    pub(crate) fn for_each_component(&self, mut f: impl FnMut(T)) {
+        f(self.re);
+        self.eps.iter().for_each(|&e| f(e));
+    }
 }
 
 impl_ad_number!([T: Real, const N: usize] Dual<T, N>);

@@ -266,6 +266,27 @@ impl<T: Real, const N: usize> Dual2<T, N> {
         }
         self
     }
+    #[inline(always)]
+    pub(crate) fn zip_all(mut self, o: Self, f: impl Fn(T, T) -> T) -> Self {
+        self.re = f(self.re, o.re);
+        for i in 0..N {
+            self.grad[i] = f(self.grad[i], o.grad[i]);
+            for j in i..N {
+                self.hess[i][j] = f(self.hess[i][j], o.hess[i][j]);
+            }
+        }
+        self
+    }
+    #[inline(always)]
+    pub(crate) fn for_each_component(&self, mut f: impl FnMut(T)) {
+        f(self.re);
+        for i in 0..N {
+            f(self.grad[i]);
+            for j in i..N {
+                f(self.hess[i][j]);
+            }
+        }
+    }
 }
 
 impl_ad_number!([T: Real, const N: usize] Dual2<T, N>);

@@ -205,6 +205,22 @@ impl<T: Real> HyperDual<T> {
     pub(crate) fn map_all(self, f: impl Fn(T) -> T) -> Self {
         Self::new(f(self.re), f(self.e1), f(self.e2), f(self.e12))
     }
+    #[inline(always)]
+    pub(crate) fn zip_all(self, o: Self, f: impl Fn(T, T) -> T) -> Self {
+        Self::new(
+            f(self.re, o.re),
+            f(self.e1, o.e1),
+            f(self.e2, o.e2),
+            f(self.e12, o.e12),
+        )
+    }
+    #[inline(always)]
+    pub(crate) fn for_each_component(&self, mut f: impl FnMut(T)) {
+        f(self.re);
+        f(self.e1);
+        f(self.e2);
+        f(self.e12);
+    }
 }
 
 impl_ad_number!([T: Real] HyperDual<T>);

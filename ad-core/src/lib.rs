@@ -187,7 +187,7 @@ pub use dual::{Dual, Dual32, Dual64};
 pub use dual2::{Dual2, Dual2_32, Dual2_64};
 pub use error::Error;
 pub use hyperdual::{HyperDual, HyperDual32, HyperDual64};
-pub use real::{Compare, Primitive, Real};
+pub use real::{Compare, MaskOps, Primitive, Real};
 #[cfg(feature = "alloc")]
 pub use tape::VecTape;
 pub use tape::{Cond, MAX_CUSTOM, Program, Table, Tape, Var, Workspace};

@@ -47,6 +47,11 @@ pub(crate) trait AdNumber: Copy {
     fn mask_ad(self, cmp: Compare, other: Self) -> Self::Mask;
     /// [`Real::select`].
     fn select_ad(mask: Self::Mask, a: Self, b: Self) -> Self;
+    /// [`Real::where_exact_zero`].
+    #[inline(always)]
+    fn where_zero_ad(t: Self, if_zero: Self, otherwise: Self) -> Self {
+        if t.ad_value().is_exact_zero() && t.tangents_zero() { if_zero } else { otherwise }
+    }
     /// Sees every comparison `self cmp other` with its `outcome` (a recording type
     /// records a guard; the forward types do nothing).
     #[inline(always)]
@@ -78,14 +83,26 @@ macro_rules! forward_defaults {
                 self.apply_jet($crate::rules::custom::<_, false>(f, x))
             }
         }
-        type Mask = bool;
+        type Mask = <Self::Inner as $crate::Real>::Mask;
         #[inline(always)]
-        fn mask_ad(self, cmp: $crate::Compare, other: Self) -> bool {
-            cmp.eval(self.ad_value(), other.ad_value())
+        fn mask_ad(self, cmp: $crate::Compare, other: Self) -> Self::Mask {
+            $crate::Real::mask(self.ad_value(), cmp, other.ad_value())
         }
         #[inline(always)]
-        fn select_ad(mask: bool, a: Self, b: Self) -> Self {
-            if mask { a } else { b }
+        fn select_ad(mask: Self::Mask, a: Self, b: Self) -> Self {
+            a.zip_all(b, |x, y| <Self::Inner as $crate::Real>::select(mask, x, y))
+        }
+        #[inline(always)]
+        fn where_zero_ad(t: Self, z: Self, o: Self) -> Self {
+            if !<Self::Inner as $crate::Real>::LANES {
+                return if $crate::Real::is_exact_zero(&t) { z } else { o };
+            }
+            // Lane by lane: `z` survives only where every component of `t` is zero.
+            let mut r = z;
+            t.for_each_component(|c| {
+                r = r.zip_all(o, |rk, ok| <Self::Inner as $crate::Real>::where_exact_zero(c, rk, ok));
+            });
+            r
         }
         #[inline(always)]
         fn neg_ad(self) -> Self {
@@ -115,7 +132,7 @@ macro_rules! forward_defaults {
 /// from its [`AdNumber`] impl.
 macro_rules! impl_ad_number {
     ([$($gen:tt)*] $ty:ty) => {
-        impl_ad_number!([$($gen)*] $ty; mask bool);
+        impl_ad_number!([$($gen)*] $ty; mask T::Mask);
     };
     ([$($gen:tt)*] $ty:ty; mask $mask:ty) => {
         impl_ad_number!(@ops [$($gen)*] $ty; Add add AddAssign add_assign |a, b| a.add_sub(b, false));
@@ -519,6 +536,11 @@ macro_rules! impl_ad_number {
         impl<$($gen)*> $crate::Real for $ty {
             type Primitive = T::Primitive;
             type Mask = $mask;
+            const LANES: bool = T::LANES;
+            #[inline(always)]
+            fn where_exact_zero(t: Self, if_zero: Self, otherwise: Self) -> Self {
+                AdNumber::where_zero_ad(t, if_zero, otherwise)
+            }
             #[inline]
             fn mask(self, cmp: $crate::Compare, other: Self) -> Self::Mask {
                 AdNumber::mask_ad(self, cmp, other)

@@ -97,6 +97,27 @@ pub trait Real:
     /// condition for tape variables (and, later, one bit per lane for SIMD lanes).
     type Mask: Copy + Debug;
 
+    /// `true` for numbers that hold several independent points ([`Lanes`](crate::Lanes)
+    /// and AD numbers built over them): whole-number predicates such as
+    /// [`Real::is_exact_zero`] then speak for all lanes at once, and rules that depend
+    /// on a value go through [`Real::mask`] and [`Real::select`] lane by lane.
+    const LANES: bool = false;
+
+    /// `if_zero` where `t` is exactly zero in every component, else `otherwise`: the
+    /// strong-zero test of the [special-point policy](crate#special-points), lane by
+    /// lane for [`Lanes`](crate::Lanes).
+    ///
+    /// ```
+    /// use ad_core::{Dual64, Real};
+    /// let t = Dual64::variable(0.0); // value 0, tangent 1: not exactly zero
+    /// let r = Dual64::where_exact_zero(t, Dual64::constant(1.0), Dual64::constant(2.0));
+    /// assert_eq!(r.re, 2.0);
+    /// ```
+    #[inline(always)]
+    fn where_exact_zero(t: Self, if_zero: Self, otherwise: Self) -> Self {
+        if t.is_exact_zero() { if_zero } else { otherwise }
+    }
+
     /// A constant (all tangents zero) from a value of the primitive type.
     ///
     /// ```
@@ -214,6 +235,59 @@ pub trait Real:
     fn custom(self, f: &'static Custom<Self::Primitive>) -> Self;
 }
 
+/// Logic on the outcome of lane-wise comparisons: `bool` for numbers that hold one
+/// point, [`LaneMask`](crate::LaneMask) for [`Lanes`](crate::Lanes).
+///
+/// ```
+/// use ad_core::MaskOps;
+/// assert!(true.and(true.not().not()));
+/// assert!(MaskOps::all(true) && !MaskOps::any(false));
+/// ```
+pub trait MaskOps: Copy + Debug {
+    /// The same outcome in every lane.
+    fn splat(b: bool) -> Self;
+    /// Lane-wise and.
+    #[must_use]
+    fn and(self, other: Self) -> Self;
+    /// Lane-wise or.
+    #[must_use]
+    fn or(self, other: Self) -> Self;
+    /// Lane-wise not.
+    #[must_use]
+    fn not(self) -> Self;
+    /// `true` when some lane is true.
+    fn any(self) -> bool;
+    /// `true` when every lane is true.
+    fn all(self) -> bool;
+}
+
+impl MaskOps for bool {
+    #[inline(always)]
+    fn splat(b: bool) -> bool {
+        b
+    }
+    #[inline(always)]
+    fn and(self, other: bool) -> bool {
+        self && other
+    }
+    #[inline(always)]
+    fn or(self, other: bool) -> bool {
+        self || other
+    }
+    #[inline(always)]
+    fn not(self) -> bool {
+        !self
+    }
+    #[inline(always)]
+    fn any(self) -> bool {
+        self
+    }
+    #[inline(always)]
+    fn all(self) -> bool {
+        self
+    }
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for f32 {}
@@ -227,7 +301,7 @@ mod sealed {
 /// fn bottom<T: Real>(x: T) -> f64 { x.primal().to_f64_exact() }
 /// assert_eq!(bottom(Dual::<f32>::variable(0.5)), 0.5);
 /// ```
-pub trait Primitive: Real<Primitive = Self> + sealed::Sealed + 'static {
+pub trait Primitive: Real<Primitive = Self, Mask = bool> + sealed::Sealed + 'static {
     /// Zero, usable in `const` contexts (a tape's `const fn new`).
     const ZERO: Self;
 

@@ -21,7 +21,7 @@
 //! assert_eq!((j.value, j.d1, j.d2), (0.5f64.sin(), 0.5f64.cos(), -0.5f64.sin()));
 //! ```
 
-use crate::Real;
+use crate::{Compare, Real};
 
 /// Unary elementary functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -228,7 +228,13 @@ impl Wrt {
 /// ```
 #[inline(always)]
 pub fn chain<T: Real>(d: T, t: T) -> T {
-    if t.is_exact_zero() { T::zero() } else { d * t }
+    if t.is_exact_zero() {
+        T::zero()
+    } else if T::LANES {
+        T::where_exact_zero(t, T::zero(), d * t)
+    } else {
+        d * t
+    }
 }
 
 /// A product under the strong-zero rule: exactly zero when either factor is exactly
@@ -247,6 +253,8 @@ pub fn chain<T: Real>(d: T, t: T) -> T {
 pub fn strong_mul<T: Real>(p: T, q: T) -> T {
     if p.is_exact_zero() || q.is_exact_zero() {
         T::zero()
+    } else if T::LANES {
+        T::where_exact_zero(p, T::zero(), T::where_exact_zero(q, T::zero(), p * q))
     } else {
         p * q
     }
@@ -256,7 +264,13 @@ pub fn strong_mul<T: Real>(p: T, q: T) -> T {
 /// stays exactly zero, even when divided by zero.
 #[inline(always)]
 pub(crate) fn strong_div<T: Real>(t: T, b: T) -> T {
-    if t.is_exact_zero() { T::zero() } else { t / b }
+    if t.is_exact_zero() {
+        T::zero()
+    } else if T::LANES {
+        T::where_exact_zero(t, T::zero(), t / b)
+    } else {
+        t / b
+    }
 }
 
 #[inline(always)]
@@ -358,7 +372,12 @@ pub fn unary_at<T: Real, const SECOND: bool>(op: UnaryOp, x: T, v: T) -> Jet<T> 
         U::Atan => {
             // 1/(1+x²), as u²/(1+u²) with u = 1/x for |x| > 1: no x² near overflow, and
             // under nesting no d² below the normal range.
-            let d = if x.abs() > one {
+            let big = x.abs().mask(Compare::Gt, one);
+            let d = if T::LANES {
+                let u = x.recip();
+                let u2 = u * u;
+                T::select(big, u2 / (one + u2), (one + x * x).recip())
+            } else if x.abs() > one {
                 let u = x.recip();
                 let u2 = u * u;
                 u2 / (one + u2)
@@ -373,12 +392,17 @@ pub fn unary_at<T: Real, const SECOND: bool>(op: UnaryOp, x: T, v: T) -> Jet<T> 
             // Away from 0, sech² = 4e/(1+e)² with e = exp(-2|x|) ≤ 1: full accuracy where
             // tanh rounds to ±1, no overflow, and under nesting no cosh² to overflow.
             // Near 0, 1 - t² (accurate there, and so is its derivative under nesting).
-            let d = if x.abs() < one {
-                one - v * v
-            } else {
+            let sech2 = || {
                 let e = (c::<T>(-2.0) * x.abs()).exp();
                 let ope = one + e;
                 c::<T>(4.0) * e / (ope * ope)
+            };
+            let d = if T::LANES {
+                T::select(x.abs().mask(Compare::Lt, one), one - v * v, sech2())
+            } else if x.abs() < one {
+                one - v * v
+            } else {
+                sech2()
             };
             (d, d2!(c::<T>(-2.0) * v * d))
         }
@@ -399,16 +423,17 @@ pub fn unary_at<T: Real, const SECOND: bool>(op: UnaryOp, x: T, v: T) -> Jet<T> 
             // Minimum-norm subgradient at ±0; NaN propagates. x·NaN is NaN in every
             // component that varies, so nesting stays NaN too.
             let nan = x * T::nan();
-            let d = if x > zero {
-                one
-            } else if x < zero {
-                -one
-            } else if x == zero {
-                zero
-            } else {
-                nan
-            };
-            (d, if x.is_nan() { nan } else { zero })
+            let is_nan = x.mask(Compare::Ne, x);
+            let d = T::select(
+                x.mask(Compare::Gt, zero),
+                one,
+                T::select(
+                    x.mask(Compare::Lt, zero),
+                    -one,
+                    T::select(is_nan, nan, zero),
+                ),
+            );
+            (d, T::select(is_nan, nan, zero))
         }
         U::Signum | U::Floor | U::Ceil | U::Round | U::Trunc => (zero, zero),
         U::Fract => (one, zero),
@@ -487,34 +512,35 @@ pub fn binary_at<T: Real, const SECOND: bool>(
         B::Atan2 => {
             // d/dx atan2(x, y) = y/(x²+y²), via hypot: no overflow, no atan(x/y).
             let h = x.binary(B::Hypot, y);
-            if h.is_infinite() {
-                // Every partial decays like 1/h.
-                (zero, zero, zero, zero, zero)
-            } else {
-                let (u, w) = (x / h, y / h);
-                let hh = h * h;
-                (
-                    w / h,
-                    -u / h,
-                    d2!(c::<T>(-2.0) * u * w / hh),
-                    d2!((u * u - w * w) / hh),
-                    d2!(c::<T>(2.0) * u * w / hh),
-                )
-            }
+            // Every partial decays like 1/h: zero at an infinite h.
+            let inf = h.mask(Compare::Eq, T::infinity());
+            let fin = |p: T| T::select(inf, zero, p);
+            let (u, w) = (x / h, y / h);
+            let hh = h * h;
+            (
+                fin(w / h),
+                fin(-u / h),
+                d2!(fin(c::<T>(-2.0) * u * w / hh)),
+                d2!(fin((u * u - w * w) / hh)),
+                d2!(fin(c::<T>(2.0) * u * w / hh)),
+            )
         }
         B::Hypot => {
             let h = value;
-            if h == zero {
-                // Minimum-norm subgradient at the origin (as for abs).
-                (zero, zero, zero, zero, zero)
-            } else if h.is_infinite() {
-                // The limits of x/h: ±1 along an infinite argument, else 0.
-                let lim = |a: T| if a.is_infinite() { a.signum() } else { zero };
-                (lim(x), lim(y), zero, zero, zero)
-            } else {
-                let (u, w) = (x / h, y / h);
-                (u, w, d2!(w * w / h), d2!(-(u * w) / h), d2!(u * u / h))
-            }
+            // Minimum-norm subgradient at the origin (as for abs); at an infinite h
+            // the limits of x/h: ±1 along an infinite argument, else 0.
+            let origin = h.mask(Compare::Eq, zero);
+            let inf = h.mask(Compare::Eq, T::infinity());
+            let lim = |a: T| T::select(a.abs().mask(Compare::Eq, T::infinity()), a.signum(), zero);
+            let pick = |at_inf: T, p: T| T::select(origin, zero, T::select(inf, at_inf, p));
+            let (u, w) = (x / h, y / h);
+            (
+                pick(lim(x), u),
+                pick(lim(y), w),
+                d2!(pick(zero, w * w / h)),
+                d2!(pick(zero, -(u * w) / h)),
+                d2!(pick(zero, u * u / h)),
+            )
         }
         B::Log => {
             let lb = y.unary(UnaryOp::Ln);
@@ -533,21 +559,27 @@ pub fn binary_at<T: Real, const SECOND: bool>(
             )
         }
         B::Min | B::Max => {
-            let first_wins = if op == B::Min { x < y } else { x > y };
-            let second_wins = if op == B::Min { y < x } else { y > x };
-            let half = c::<T>(0.5);
-            let (a, b) = if first_wins {
-                (one, zero)
-            } else if second_wins {
-                (zero, one)
-            } else if x == y {
-                (half, half)
-            } else if x.is_nan() {
-                (zero, one)
+            let (win, lose) = if op == B::Min {
+                (Compare::Lt, Compare::Gt)
             } else {
-                (one, zero)
+                (Compare::Gt, Compare::Lt)
             };
-            (a, b, zero, zero, zero)
+            let half = c::<T>(0.5);
+            // x wins, y wins, a tie shares, a NaN argument loses.
+            let a = T::select(
+                x.mask(win, y),
+                one,
+                T::select(
+                    x.mask(lose, y),
+                    zero,
+                    T::select(
+                        x.mask(Compare::Eq, y),
+                        half,
+                        T::select(x.mask(Compare::Ne, x), zero, one),
+                    ),
+                ),
+            );
+            (a, one - a, zero, zero, zero)
         }
     };
     Jet2 {
@@ -580,38 +612,44 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
     // component), or when its value is zero at x = 0, where the formula would be 0·∞
     // and the policy takes the limit. Elsewhere a nested number whose value is zero
     // but whose tangent is not goes through the formula, which differentiates it.
-    let x_zero = x == zero;
-    let short = |z: T| z.is_exact_zero() || (x_zero && z == zero);
-    let dx = if !wrt.x || short(y) {
-        zero
+    let x_zero = x.mask(Compare::Eq, zero);
+    // `formula()` unless `z` short-circuits (lane by lane over lanes).
+    let unless_short = |z: T, formula: &dyn Fn() -> T| {
+        if T::LANES {
+            let f = formula();
+            T::where_exact_zero(z, zero, T::select(x_zero, T::select(z.mask(Compare::Eq, zero), zero, f), f))
+        } else if z.is_exact_zero() || (x == zero && z == zero) {
+            zero
+        } else {
+            formula()
+        }
+    };
+    let dx = if wrt.x {
+        unless_short(y, &|| y * pow_below(1.0))
     } else {
-        y * pow_below(1.0)
+        zero
     };
     let ln_x = if wrt.y { x.unary(UnaryOp::Ln) } else { zero };
-    let dy = if !wrt.y || short(v) { zero } else { v * ln_x };
+    let dy = if wrt.y { unless_short(v, &|| v * ln_x) } else { zero };
     if !SECOND {
         return (dx, dy, zero, zero, zero);
     }
     let cxx = y * (y - one);
-    let dxx = if !wrt.x || short(cxx) {
-        zero
+    let dxx = if wrt.x {
+        unless_short(cxx, &|| cxx * pow_below(2.0))
     } else {
-        cxx * pow_below(2.0)
+        zero
     };
     let dxy = if wrt.x && wrt.y {
         let p1 = pow_below(1.0);
-        if short(p1) {
-            zero
-        } else {
-            p1 * (one + y * ln_x)
-        }
+        unless_short(p1, &|| p1 * (one + y * ln_x))
     } else {
         zero
     };
-    let dyy = if !wrt.y || short(v) {
-        zero
+    let dyy = if wrt.y {
+        unless_short(v, &|| v * ln_x * ln_x)
     } else {
-        v * ln_x * ln_x
+        zero
     };
     (dx, dy, dxx, dxy, dyy)
 }

@@ -82,7 +82,7 @@ pub use table::Table;
 pub use var::{Cond, Var};
 
 use crate::rules::Custom;
-use crate::{Dual, Error, Primitive, Real};
+use crate::{Dual, Error, MaskOps, Primitive, Real};
 use node::{MAX_NODES, Node, op};
 use sweep::Consts;
 use var::{LOST, Recorder};
@@ -472,7 +472,10 @@ impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
         &mut self,
         xs: [S; N],
         work: &mut Workspace<S, W>,
-    ) -> Result<(S, [S; N]), Error> {
+    ) -> Result<(S, [S; N]), Error>
+    where
+        S::Mask: MaskOps,
+    {
         let len = self.nodes.len();
         if W < len {
             return Err(Error::BufferTooSmall {
@@ -614,25 +617,31 @@ impl<T: Primitive> Default for VecTape<T> {
 ///
 /// It is separate from the tape so that a tape for a microcontroller does not carry
 /// second-order scratch it never uses.
-pub struct Workspace<S, const W: usize> {
+pub struct Workspace<S: Real, const W: usize> {
     values: [S; W],
     adjoints: [S; W],
-    reached: [bool; W],
+    reached: [S::Mask; W],
 }
 
-impl<S: Real, const W: usize> Workspace<S, W> {
+impl<S: Real, const W: usize> Workspace<S, W>
+where
+    S::Mask: MaskOps,
+{
     /// Zeroed scratch.
     #[must_use]
     pub fn new() -> Self {
         Workspace {
             values: [S::zero(); W],
             adjoints: [S::zero(); W],
-            reached: [false; W],
+            reached: [MaskOps::splat(false); W],
         }
     }
 }
 
-impl<S: Real, const W: usize> Default for Workspace<S, W> {
+impl<S: Real, const W: usize> Default for Workspace<S, W>
+where
+    S::Mask: MaskOps,
+{
     fn default() -> Self {
         Self::new()
     }

@@ -4,7 +4,7 @@
 
 use super::node::{Node, binary_of, op, unary_of};
 use crate::rules::{BinaryOp, Custom, UnaryOp, Wrt, binary_at, custom, unary_at};
-use crate::{Compare, Error, Primitive, Real};
+use crate::{Compare, Error, MaskOps, Primitive, Real};
 
 const ADD: u8 = op::BINARY0;
 const SUB: u8 = op::BINARY0 + 1;
@@ -46,6 +46,18 @@ fn flag<S: Real>(b: bool) -> S {
     if b { S::one() } else { S::zero() }
 }
 
+/// One and zero from a (lane-wise) comparison outcome.
+#[inline(always)]
+fn flag_of<S: Real>(m: S::Mask) -> S {
+    S::select(m, S::one(), S::zero())
+}
+
+/// Where a select's condition node holds (lane by lane).
+#[inline(always)]
+fn holds<S: Real>(cond: S) -> S::Mask {
+    cond.mask(Compare::Ne, S::zero())
+}
+
 /// The integer exponent of a `POWI` node, from its constant operand.
 #[inline(always)]
 fn exponent<T: Primitive>(e: T) -> i32 {
@@ -62,7 +74,10 @@ pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
     consts: Consts<'_, T>,
     x: &[S],
     work: &mut [S],
-) -> Result<(), Error> {
+) -> Result<(), Error>
+where
+    S::Mask: MaskOps,
+{
     for (i, &raw) in nodes.iter().enumerate() {
         let n = Node(raw);
         let code = n.code();
@@ -80,13 +95,11 @@ pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
             SUB => get(work, ia).binary(BinaryOp::Sub, get(work, ib)),
             MUL => get(work, ia).binary(BinaryOp::Mul, get(work, ib)),
             op::MUL_ADD => get(work, ia).mul_add(get(work, ib), get(work, i.wrapping_sub(1))),
-            op::SELECT => {
-                if get(work, i.wrapping_sub(1)).primal() != T::zero() {
-                    get(work, ia)
-                } else {
-                    get(work, ib)
-                }
-            }
+            op::SELECT => S::select(
+                holds(get(work, i.wrapping_sub(1))),
+                get(work, ia),
+                get(work, ib),
+            ),
             op::CUSTOM => match customs.get(n.b()).copied().flatten() {
                 Some(f) => get(work, ia).custom(f),
                 None => S::nan(),
@@ -97,15 +110,17 @@ pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
                 } else if let Some(b) = binary_of(code) {
                     get(work, ia).binary(b, get(work, ib))
                 } else if let Some(&cmp) = COMPARES.get(usize::from(code.wrapping_sub(op::MASK0))) {
-                    flag(cmp.eval(get(work, ia).primal(), get(work, ib).primal()))
+                    flag_of(get(work, ia).mask(cmp, get(work, ib)))
                 } else if let Some(&cmp) = COMPARES.get(usize::from(code.wrapping_sub(op::GUARD0)))
                 {
-                    let now = cmp.eval(get(work, ia).primal(), get(work, ib).primal());
+                    // Every lane must take the recorded branch.
+                    let now = get(work, ia).mask(cmp, get(work, ib));
                     let then = konst(consts, work, i).primal() != T::zero();
-                    if now != then {
+                    let same = if then { now.all() } else { now.not().all() };
+                    if !same {
                         return Err(Error::BranchChanged { node: i });
                     }
-                    flag(now)
+                    flag(then)
                 } else {
                     S::nan()
                 }
@@ -118,12 +133,21 @@ pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
     Ok(())
 }
 
-/// Adds `c` to the adjoint of node `i` and marks it reached.
+/// Adds `c` to the adjoint of node `i` and marks it reached, in the lanes of `m`
+/// (every lane for a number that holds one point).
 #[inline(always)]
-fn acc<S: Real>(adj: &mut [S], reached: &mut [bool], i: usize, c: S) {
+fn acc<S: Real>(adj: &mut [S], reached: &mut [S::Mask], i: usize, c: S, m: S::Mask)
+where
+    S::Mask: MaskOps,
+{
     if let (Some(a), Some(r)) = (adj.get_mut(i), reached.get_mut(i)) {
-        *a += c;
-        *r = true;
+        if S::LANES {
+            *a = S::select(m, *a + c, *a);
+            *r = r.or(m);
+        } else {
+            *a += c;
+            *r = MaskOps::splat(true);
+        }
     }
 }
 
@@ -132,35 +156,45 @@ fn acc<S: Real>(adj: &mut [S], reached: &mut [bool], i: usize, c: S) {
 /// Only nodes that some seeded output reaches propagate: an unreached node (the
 /// branch a `select` did not take, a dead value) contributes nothing, whatever its
 /// partials are. A reached adjoint that is exactly zero still multiplies its partials,
-/// so `0 · ∞` is NaN here as in forward mode.
+/// so `0 · ∞` is NaN here as in forward mode. Over lanes, reaching is tracked lane by
+/// lane (a `select` reaches each branch in the lanes that take it).
+#[allow(clippy::too_many_lines)]
 pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
     nodes: &[u32],
     customs: &[Option<&'static Custom<T>>],
     work: &[S],
     adj: &mut [S],
-    reached: &mut [bool],
+    reached: &mut [S::Mask],
     seeds: &[(u32, S)],
     grad: &mut [S],
-) {
+) where
+    S::Mask: MaskOps,
+{
     let len = nodes.len();
     for a in adj.iter_mut().take(len) {
         *a = S::zero();
     }
     for r in reached.iter_mut().take(len) {
-        *r = false;
+        *r = MaskOps::splat(false);
     }
     for g in grad.iter_mut() {
         *g = S::zero();
     }
+    let all = <S::Mask as MaskOps>::splat(true);
     for &(o, w) in seeds {
-        acc(adj, reached, o as usize, w);
+        acc(adj, reached, o as usize, w, all);
     }
     let is_const = |j: usize| nodes.get(j).is_some_and(|&r| Node(r).code() == op::CONST);
     for i in (0..len).rev() {
-        if !reached.get(i).copied().unwrap_or(false) {
+        let Some(&m) = reached.get(i) else { continue };
+        if !m.any() {
             continue;
         }
         let w = get(adj, i);
+        // A contribution through this node, in the lanes that reach it.
+        let acc = |adj: &mut [S], reached: &mut [S::Mask], j: usize, c: S| {
+            acc(adj, reached, j, c, m);
+        };
         let Some(&raw) = nodes.get(i) else { continue };
         let n = Node(raw);
         let code = n.code();
@@ -168,7 +202,7 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
         match code {
             op::INPUT => {
                 if let Some(g) = grad.get_mut(n.payload()) {
-                    *g += w;
+                    *g = if S::LANES { S::select(m, *g + w, *g) } else { *g + w };
                 }
             }
             op::CONST => {}
@@ -205,13 +239,14 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
             }
             op::SELECT => {
                 // The cotangent goes to the taken branch only: masked before any
-                // multiplication.
-                let taken = if get(work, i.wrapping_sub(1)).primal() != T::zero() {
-                    ia
+                // multiplication (lane by lane over lanes).
+                let c = holds(get(work, i.wrapping_sub(1)));
+                if S::LANES {
+                    super::sweep::acc(adj, reached, ia, w, m.and(c));
+                    super::sweep::acc(adj, reached, ib, w, m.and(c.not()));
                 } else {
-                    ib
-                };
-                acc(adj, reached, taken, w);
+                    acc(adj, reached, if c.any() { ia } else { ib }, w);
+                }
             }
             _ => {
                 if let Some(u) = unary_of(code) {
