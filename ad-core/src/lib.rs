@@ -170,6 +170,7 @@ mod error;
 mod fmt;
 mod hyperdual;
 pub mod kernels;
+mod lanes;
 mod macros;
 mod math;
 mod real;
@@ -187,6 +188,7 @@ pub use dual::{Dual, Dual32, Dual64};
 pub use dual2::{Dual2, Dual2_32, Dual2_64};
 pub use error::Error;
 pub use hyperdual::{HyperDual, HyperDual32, HyperDual64};
+pub use lanes::{LaneMask, LaneMath, Lanes};
 pub use real::{Compare, MaskOps, Primitive, Real};
 #[cfg(feature = "alloc")]
 pub use tape::VecTape;

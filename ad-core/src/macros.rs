@@ -50,7 +50,11 @@ pub(crate) trait AdNumber: Copy {
     /// [`Real::where_exact_zero`].
     #[inline(always)]
     fn where_zero_ad(t: Self, if_zero: Self, otherwise: Self) -> Self {
-        if t.ad_value().is_exact_zero() && t.tangents_zero() { if_zero } else { otherwise }
+        if t.ad_value().is_exact_zero() && t.tangents_zero() {
+            if_zero
+        } else {
+            otherwise
+        }
     }
     /// Sees every comparison `self cmp other` with its `outcome` (a recording type
     /// records a guard; the forward types do nothing).
@@ -95,12 +99,18 @@ macro_rules! forward_defaults {
         #[inline(always)]
         fn where_zero_ad(t: Self, z: Self, o: Self) -> Self {
             if !<Self::Inner as $crate::Real>::LANES {
-                return if $crate::Real::is_exact_zero(&t) { z } else { o };
+                return if $crate::Real::is_exact_zero(&t) {
+                    z
+                } else {
+                    o
+                };
             }
             // Lane by lane: `z` survives only where every component of `t` is zero.
             let mut r = z;
             t.for_each_component(|c| {
-                r = r.zip_all(o, |rk, ok| <Self::Inner as $crate::Real>::where_exact_zero(c, rk, ok));
+                r = r.zip_all(o, |rk, ok| {
+                    <Self::Inner as $crate::Real>::where_exact_zero(c, rk, ok)
+                });
             });
             r
         }
@@ -580,6 +590,19 @@ macro_rules! impl_ad_number {
             #[inline(always)]
             fn custom(self, f: &'static $crate::rules::Custom<T::Primitive>) -> Self {
                 self.apply_custom(f)
+            }
+            #[inline(always)]
+            fn constant_part(&self) -> Self {
+                <$ty as AdNumber>::from_inner(self.ad_value().constant_part())
+            }
+            #[inline(always)]
+            fn custom_jet(
+                &self,
+                f: &$crate::rules::Custom<T::Primitive>,
+            ) -> $crate::rules::Jet<Self> {
+                let j = self.ad_value().custom_jet(f);
+                let lift = <$ty as AdNumber>::from_inner;
+                $crate::rules::Jet { value: lift(j.value), d1: lift(j.d1), d2: lift(j.d2) }
             }
         }
     };

@@ -7,7 +7,7 @@ use core::ops::{AddAssign, DivAssign, MulAssign, RemAssign, SubAssign};
 use num_traits::{Float, FloatConst, FromPrimitive, Signed};
 
 use crate::math;
-use crate::rules::{BinaryOp, Custom, UnaryOp};
+use crate::rules::{BinaryOp, Custom, Jet, UnaryOp};
 
 /// A comparison, for [`Real::mask`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -115,7 +115,11 @@ pub trait Real:
     /// ```
     #[inline(always)]
     fn where_exact_zero(t: Self, if_zero: Self, otherwise: Self) -> Self {
-        if t.is_exact_zero() { if_zero } else { otherwise }
+        if t.is_exact_zero() {
+            if_zero
+        } else {
+            otherwise
+        }
     }
 
     /// A constant (all tangents zero) from a value of the primitive type.
@@ -233,6 +237,40 @@ pub trait Real:
     /// assert_eq!((v, d), (0.0, 2.0f64.ln()));
     /// ```
     fn custom(self, f: &'static Custom<Self::Primitive>) -> Self;
+
+    /// The innermost values as a constant of this type: every tangent dropped (lane by
+    /// lane for [`Lanes`](crate::Lanes)).
+    ///
+    /// ```
+    /// use ad_core::{Dual64, Real};
+    /// let c = Dual64::new(2.0, [5.0]).constant_part();
+    /// assert_eq!((c.re, c.eps), (2.0, [0.0]));
+    /// ```
+    #[inline(always)]
+    #[must_use]
+    fn constant_part(&self) -> Self {
+        Self::from_primitive(self.primal())
+    }
+
+    /// The user's jet of `f` at the innermost values, as constants of this type (one
+    /// evaluation per lane for [`Lanes`](crate::Lanes)); [`rules::custom`](crate::rules::custom)
+    /// lifts it to the tangents.
+    ///
+    /// ```
+    /// use ad_core::{rules::{Custom, Jet}, Dual64, Real};
+    /// static SQ: Custom<f64> = Custom { name: "sq", eval: |x| Jet { value: x * x, d1: 2.0 * x, d2: 2.0 } };
+    /// let j = Dual64::variable(3.0).custom_jet(&SQ);
+    /// assert_eq!((j.value.re, j.d1.re, j.d2.re), (9.0, 6.0, 2.0));
+    /// ```
+    #[inline(always)]
+    fn custom_jet(&self, f: &Custom<Self::Primitive>) -> Jet<Self> {
+        let j = (f.eval)(self.primal());
+        Jet {
+            value: Self::from_primitive(j.value),
+            d1: Self::from_primitive(j.d1),
+            d2: Self::from_primitive(j.d2),
+        }
+    }
 }
 
 /// Logic on the outcome of lane-wise comparisons: `bool` for numbers that hold one

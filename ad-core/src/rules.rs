@@ -164,13 +164,11 @@ impl<P> core::fmt::Debug for Custom<P> {
 #[inline(always)]
 #[must_use]
 pub fn custom<T: Real, const SECOND: bool>(f: &Custom<T::Primitive>, x: T) -> Jet<T> {
-    let p = x.primal();
-    let j = (f.eval)(p);
-    let lift = T::from_primitive;
+    let j = x.custom_jet(f);
     // dx is exactly zero for a primitive (then the jet is the user's, untouched) and
     // carries the inner tangents of a nested number.
-    let dx = x - lift(p);
-    let (v, d1, d2) = (lift(j.value), lift(j.d1), lift(j.d2));
+    let dx = x - x.constant_part();
+    let (v, d1, d2) = (j.value, j.d1, j.d2);
     let half = T::constant(0.5);
     Jet {
         value: v + chain(d1, dx) + chain(half * d2, chain(dx, dx)),
@@ -617,7 +615,11 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
     let unless_short = |z: T, formula: &dyn Fn() -> T| {
         if T::LANES {
             let f = formula();
-            T::where_exact_zero(z, zero, T::select(x_zero, T::select(z.mask(Compare::Eq, zero), zero, f), f))
+            T::where_exact_zero(
+                z,
+                zero,
+                T::select(x_zero, T::select(z.mask(Compare::Eq, zero), zero, f), f),
+            )
         } else if z.is_exact_zero() || (x == zero && z == zero) {
             zero
         } else {
@@ -630,7 +632,11 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
         zero
     };
     let ln_x = if wrt.y { x.unary(UnaryOp::Ln) } else { zero };
-    let dy = if wrt.y { unless_short(v, &|| v * ln_x) } else { zero };
+    let dy = if wrt.y {
+        unless_short(v, &|| v * ln_x)
+    } else {
+        zero
+    };
     if !SECOND {
         return (dx, dy, zero, zero, zero);
     }

@@ -307,6 +307,48 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
         Ok(self.values())
     }
 
+    /// The outputs at `x` replayed over another number type `S` built on `T`: over
+    /// [`Lanes<T, L>`](crate::Lanes), the values at `L` points in one replay. `work`
+    /// holds the replay (at least [`len`](Self::len) nodes, else
+    /// [`Error::BufferTooSmall`]). Every recorded guard is checked in every lane.
+    ///
+    /// ```
+    /// use ad_core::{Lanes, Real, Tape, Workspace};
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let mut prog = tape.record([1.0], |[x]| [x.exp() + x])?;
+    /// let mut work = Workspace::<Lanes<f64, 4>, 16>::new();
+    /// let [y] = prog.forward_over([Lanes([0.0, 1.0, 2.0, 3.0])], &mut work)?;
+    /// assert_eq!(y.0[0], 1.0);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn forward_over<S, const W: usize>(
+        &self,
+        x: [S; N],
+        work: &mut Workspace<S, W>,
+    ) -> Result<[S; M], Error>
+    where
+        S: Real<Primitive = T>,
+        S::Mask: MaskOps,
+    {
+        let len = self.nodes.len();
+        if W < len {
+            return Err(Error::BufferTooSmall {
+                needed: len,
+                provided: W,
+            });
+        }
+        sweep::forward(
+            self.nodes,
+            self.customs,
+            Consts::Recorded(self.values),
+            &x,
+            &mut work.values,
+        )?;
+        Ok(self
+            .outputs
+            .map(|o| work.values.get(o as usize).copied().unwrap_or_else(S::nan)))
+    }
+
     /// The program as a Wengert list: one row per variable with its expression,
     /// value and local partials, and, after a reverse sweep, its adjoint. Constants
     /// appear inline as literals.
@@ -465,6 +507,38 @@ impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
     ) -> Result<(T, [T; N], [[T; N]; N]), Error> {
         let (f, g) = self.second_order(Dual::variables(x), work)?;
         Ok((f.re, g.map(|d| d.re), g.map(|d| d.eps)))
+    }
+
+    /// Value and gradient at `x` replayed over another number type `S` built on `T`:
+    /// over [`Lanes<T, L>`](crate::Lanes) this is batched reverse mode (one program,
+    /// `L` points per replay, guards checked in every lane); over dual numbers it is
+    /// forward-over-reverse (what [`hvp`](Self::hvp) and [`hessian`](Self::hessian)
+    /// use). `work` holds the replay and its adjoints.
+    ///
+    /// ```
+    /// use ad_core::{Lanes, Real, Tape, Workspace};
+    /// fn f<T: Real>([x, y]: [T; 2]) -> T { x * y + x.sin() }
+    /// let mut tape: Tape<f32, 16> = Tape::new();
+    /// let mut prog = tape.record([0.0; 2], |x| [f(x)])?;
+    /// let mut work = Workspace::<Lanes<f32, 8>, 16>::new();
+    /// let x = Lanes::from_fn(|i| i as f32 * 0.25);
+    /// let (v, [gx, gy]) = prog.gradient_over([x, Lanes::splat(2.0)], &mut work)?;
+    /// for i in 0..8 {
+    ///     let (_, [ex, ey]) = prog.gradient([x.0[i], 2.0])?;
+    ///     assert!((gx.0[i] - ex).abs() <= 2.0 * f32::EPSILON && gy.0[i] == ey);
+    /// }
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    pub fn gradient_over<S, const W: usize>(
+        &mut self,
+        x: [S; N],
+        work: &mut Workspace<S, W>,
+    ) -> Result<(S, [S; N]), Error>
+    where
+        S: Real<Primitive = T>,
+        S::Mask: MaskOps,
+    {
+        self.second_order(x, work)
     }
 
     /// Replays over `S` at `xs` and sweeps backward with output adjoint one.

@@ -202,7 +202,11 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
         match code {
             op::INPUT => {
                 if let Some(g) = grad.get_mut(n.payload()) {
-                    *g = if S::LANES { S::select(m, *g + w, *g) } else { *g + w };
+                    *g = if S::LANES {
+                        S::select(m, *g + w, *g)
+                    } else {
+                        *g + w
+                    };
                 }
             }
             op::CONST => {}

@@ -1,0 +1,65 @@
+//! The elementary functions of [`Lanes`](super::Lanes): vector kernels where they
+//! exist, the scalar function lane by lane otherwise.
+
+use crate::Primitive;
+use crate::rules::{BinaryOp, UnaryOp};
+
+/// The primitive types whose lanes have vector kernels (`f32`, `f64`); sealed.
+///
+/// ```
+/// use ad_core::{rules::UnaryOp, LaneMath};
+/// let y = f64::lanes_unary(UnaryOp::Exp, [0.0, 1.0]);
+/// assert_eq!(y[0], 1.0);
+/// assert!((y[1] - 1.0f64.exp()).abs() <= 4.0 * f64::EPSILON * y[1]);
+/// ```
+pub trait LaneMath: Primitive {
+    /// Row `op` of the rules table applied to every lane (value only).
+    fn lanes_unary<const L: usize>(op: UnaryOp, x: [Self; L]) -> [Self; L];
+    /// Binary row `op` applied lane by lane (value only).
+    fn lanes_binary<const L: usize>(op: BinaryOp, x: [Self; L], y: [Self; L]) -> [Self; L];
+    /// Sine and cosine of every lane.
+    fn lanes_sin_cos<const L: usize>(x: [Self; L]) -> ([Self; L], [Self; L]);
+}
+
+macro_rules! lane_math {
+    ($t:ident, $k:ident) => {
+        impl LaneMath for $t {
+            #[inline(always)]
+            fn lanes_unary<const L: usize>(op: UnaryOp, x: [$t; L]) -> [$t; L] {
+                use crate::vmath::$k as k;
+                match op {
+                    UnaryOp::Exp => k::exp(x),
+                    UnaryOp::Ln => k::ln(x),
+                    UnaryOp::Sin => k::sin(x),
+                    UnaryOp::Cos => k::cos(x),
+                    UnaryOp::Tan => k::tan(x),
+                    UnaryOp::Atan => k::atan(x),
+                    UnaryOp::Tanh => k::tanh(x),
+                    UnaryOp::Sqrt => k::sqrt(x),
+                    UnaryOp::Neg => x.map(|v| -v),
+                    UnaryOp::Recip => x.map(|v| 1.0 / v),
+                    UnaryOp::Abs => x.map(|v| <$t as num_traits::Float>::abs(v)),
+                    _ => x.map(|v| crate::Real::unary(v, op)),
+                }
+            }
+            #[inline(always)]
+            fn lanes_binary<const L: usize>(op: BinaryOp, x: [$t; L], y: [$t; L]) -> [$t; L] {
+                if op == BinaryOp::Powf {
+                    return crate::vmath::$k::powf(x, y);
+                }
+                let mut r = x;
+                for (r, y) in r.iter_mut().zip(y) {
+                    *r = crate::Real::binary(*r, op, y);
+                }
+                r
+            }
+            #[inline(always)]
+            fn lanes_sin_cos<const L: usize>(x: [$t; L]) -> ([$t; L], [$t; L]) {
+                crate::vmath::$k::sin_cos(x)
+            }
+        }
+    };
+}
+
+lane_math!(f32, float32);
+lane_math!(f64, float64);
