@@ -41,7 +41,10 @@ const TANH_ULP: f64 = 1.5;
 const POWF_ULP: f64 = 1.0;
 
 /// Samples per source (random, sweep).
-const N: usize = if cfg!(debug_assertions) {
+const N: usize = if cfg!(miri) {
+    // Miri interprets every instruction: a few hundred samples per source.
+    200
+} else if cfg!(debug_assertions) {
     20_000
 } else {
     1_000_000

@@ -198,6 +198,11 @@ fn small_check<T: Primitive, const CAP: usize>(tape: &mut Tape<T, CAP>, what: &s
 
 /// Records `f` on a tape of capacity `CAP` and checks the outcome against `want`.
 fn at_capacity<T: Primitive, const CAP: usize>(f: Fun, want: &Want<T>) {
+    // Under Miri (slow interpreter): only the capacities at the edges, 0, 1, 2, the
+    // needed size ± 1 and the largest listed; the native run checks every one.
+    if cfg!(miri) && CAP > 2 && CAP.abs_diff(want.needed) > 1 && CAP != LISTED {
+        return;
+    }
     let mut tape: Tape<T, CAP> = Tape::new();
     assert_eq!(tape.capacity(), CAP);
     small_check(&mut tape, "before");
@@ -368,19 +373,23 @@ fn far_references_are_counted<T: Primitive + 'static>() {
         far_at::<T, 9001>();
         // The overflow falls on each node of the tail in turn: in the middle of the
         // REF + REF + mul_add group, between a REF and its select, ...
-        far_at::<T, 9002>();
-        far_at::<T, 9003>();
-        far_at::<T, 9004>();
         far_at::<T, 9005>();
-        far_at::<T, 9006>();
-        far_at::<T, 9007>();
-        far_at::<T, 9008>();
-        far_at::<T, 9009>();
-        far_at::<T, 9010>();
-        far_at::<T, 9011>();
         far_at::<T, 9012>();
         far_at::<T, 9013>();
-        far_at::<T, 16384>();
+        // Each recording is K = 9000 nodes (it must exceed the 8191-node operand
+        // reach, so K cannot shrink): under Miri only the capacities above run.
+        if !cfg!(miri) {
+            far_at::<T, 9002>();
+            far_at::<T, 9003>();
+            far_at::<T, 9004>();
+            far_at::<T, 9006>();
+            far_at::<T, 9007>();
+            far_at::<T, 9008>();
+            far_at::<T, 9009>();
+            far_at::<T, 9010>();
+            far_at::<T, 9011>();
+            far_at::<T, 16384>();
+        }
     });
 }
 
