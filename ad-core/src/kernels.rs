@@ -90,17 +90,17 @@ use core::f32::consts::{FRAC_2_PI, LN_2, LOG2_E};
 // Helpers
 // ---------------------------------------------------------------------------
 
-const SIGN: u32 = 0x8000_0000;
+pub(crate) const SIGN: u32 = 0x8000_0000;
 
 /// `|x|` by clearing the sign bit.
 #[inline(always)]
-fn abs(x: f32) -> f32 {
+pub(crate) fn abs(x: f32) -> f32 {
     f32::from_bits(x.to_bits() & !SIGN)
 }
 
 /// `x` with its sign bit flipped where `sign` has its sign bit set.
 #[inline(always)]
-fn xor_sign(x: f32, sign: u32) -> f32 {
+pub(crate) fn xor_sign(x: f32, sign: u32) -> f32 {
     f32::from_bits(x.to_bits() ^ (sign & SIGN))
 }
 
@@ -127,7 +127,7 @@ fn scale2(y: f32, k: i32) -> f32 {
 
 /// `x` split into a head with 12 significant bits and an exact tail.
 #[inline(always)]
-fn split(x: f32) -> (f32, f32) {
+pub(crate) fn split(x: f32) -> (f32, f32) {
     let hi = f32::from_bits(x.to_bits() & 0xffff_f000);
     (hi, x - hi)
 }
@@ -135,7 +135,7 @@ fn split(x: f32) -> (f32, f32) {
 /// `a · b = p + e` exactly (Dekker's product; no fused multiply-add needed), barring
 /// overflow and underflow.
 #[inline(always)]
-fn two_prod(a: f32, b: f32) -> (f32, f32) {
+pub(crate) fn two_prod(a: f32, b: f32) -> (f32, f32) {
     let p = a * b;
     let (ah, al) = split(a);
     let (bh, bl) = split(b);
@@ -149,9 +149,9 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
 
 /// π/2 = `PIO2_1 + PIO2_2 + PIO2_3` + O(2⁻⁶³); the first two have 12 and 17
 /// significant bits, so `k · PIO2_1` and `k · PIO2_2` are exact for `|k| < 128`.
-const PIO2_1: f32 = f32::from_bits(0x3fc9_1000); // 1.570_800_781_25
-const PIO2_2: f32 = f32::from_bits(0xb695_7780); // -4.454_457_7e-6
-const PIO2_3: f32 = f32::from_bits(0x2c34_611a); // 2.563_344e-12
+pub(crate) const PIO2_1: f32 = f32::from_bits(0x3fc9_1000); // 1.570_800_781_25
+pub(crate) const PIO2_2: f32 = f32::from_bits(0xb695_7780); // -4.454_457_7e-6
+pub(crate) const PIO2_3: f32 = f32::from_bits(0x2c34_611a); // 2.563_344e-12
 
 /// The first 256 bits of 2/π, most significant first.
 const TWO_OVER_PI: [u32; 8] = [
@@ -263,7 +263,7 @@ const C3: f32 = 2.443_315_7e-5;
 
 /// `(sin |r|, cos r, sign of r)` for the reduced argument `r = rh + rl`.
 #[inline(always)]
-fn sin_cos_reduced(rh: f32, rl: f32) -> (f32, f32, u32) {
+pub(crate) fn sin_cos_reduced(rh: f32, rl: f32) -> (f32, f32, u32) {
     // Work with |r| = a + al.
     let sign = rh.to_bits() & SIGN;
     let a = abs(rh);
@@ -326,13 +326,13 @@ pub fn sin_cos(x: f32) -> (f32, f32) {
 
 // tan(a) ≈ a + a·z·(T1 + z·(T2 + ...)), z = a², |a| ≤ π/4: minimax for the relative
 // error (2⁻²⁷·⁴ with these f32 coefficients).
-const T1: f32 = 0.333_333_5;
-const T2: f32 = 0.133_326_49;
-const T3: f32 = 0.054_061_644;
-const T4: f32 = 0.021_272_985;
-const T5: f32 = 0.010_860_377;
-const T6: f32 = 5.752_814_5e-5;
-const T7: f32 = 0.004_392_476_8;
+pub(crate) const T1: f32 = 0.333_333_5;
+pub(crate) const T2: f32 = 0.133_326_49;
+pub(crate) const T3: f32 = 0.054_061_644;
+pub(crate) const T4: f32 = 0.021_272_985;
+pub(crate) const T5: f32 = 0.010_860_377;
+pub(crate) const T6: f32 = 5.752_814_5e-5;
+pub(crate) const T7: f32 = 0.004_392_476_8;
 
 /// Tangent of `x` (radians). Max error 1.28 ulp; `tan(-0) = -0`, NaN for `±∞`.
 ///
@@ -368,8 +368,8 @@ pub fn tan(x: f32) -> f32 {
 // ---------------------------------------------------------------------------
 
 /// ln 2 = `LN2_HI + LN2_LO` + O(2⁻³⁷), `LN2_HI` with 9 significant bits (Cephes).
-const LN2_HI: f32 = 0.693_359_4;
-const LN2_LO: f32 = -0.000_212_194_44;
+pub(crate) const LN2_HI: f32 = 0.693_359_4;
+pub(crate) const LN2_LO: f32 = -0.000_212_194_44;
 // e^r ≈ 1 + r + r²·(E0 + r·(E1 + ...)), |r| ≤ ln2/2 (Cephes `expf`).
 const E0: f32 = 0.5;
 const E1: f32 = 0.166_666_66;
@@ -380,7 +380,7 @@ const E5: f32 = 0.000_198_756_91;
 
 /// `e^(rh + rl)` for `|rh| ≤ ln2/2` and `|rl|` below an ulp of `rh`.
 #[inline(always)]
-fn exp_core(rh: f32, rl: f32) -> f32 {
+pub(crate) fn exp_core(rh: f32, rl: f32) -> f32 {
     let z = rh * rh;
     let p = E0 + rh * (E1 + rh * (E2 + rh * (E3 + rh * (E4 + rh * E5))));
     1.0 + (rh + (rl + z * p))
@@ -445,7 +445,7 @@ const LG4: f32 = f32::from_bits(0x3e78_9e26); // 0.242_790_79
 
 /// `(f²/2, s·(f²/2 + R))` of fdlibm's `logf`: `ln(1 + f) = f - f²/2 + s·(f²/2 + R)`.
 #[inline(always)]
-fn log_core(f: f32) -> (f32, f32) {
+pub(crate) fn log_core(f: f32) -> (f32, f32) {
     let s = f / (2.0 + f);
     let z = s * s;
     let w = z * z;
@@ -457,8 +457,8 @@ fn log_core(f: f32) -> (f32, f32) {
 }
 
 /// ln 2 = `LN2_HI_L + LN2_LO_L`, `LN2_HI_L` with 16 significant bits (fdlibm).
-const LN2_HI_L: f32 = f32::from_bits(0x3f31_7180); // 0.693_138_1
-const LN2_LO_L: f32 = f32::from_bits(0x3717_f7d1); // 9.058_001e-6
+pub(crate) const LN2_HI_L: f32 = f32::from_bits(0x3f31_7180); // 0.693_138_1
+pub(crate) const LN2_LO_L: f32 = f32::from_bits(0x3717_f7d1); // 9.058_001e-6
 
 /// Natural logarithm. Max error 0.84 ulp; `ln(±0) = -∞`, `ln(1) = +0`, NaN below 0,
 /// `ln(∞) = ∞`.
@@ -540,29 +540,29 @@ pub fn log10(x: f32) -> f32 {
 /// Per interval of `|x|`: `t = (a·|x| - b)/(c + d·|x|)` and `atan(|x|) = hi + lo +
 /// atan(t)`; intervals `[0, 7/16)`, `[7/16, 11/16)`, `[11/16, 19/16)`, `[19/16, 39/16)`,
 /// `[39/16, ∞]` (fdlibm `atanf`, Sun Microsystems, 1993; `t = -1/|x|` on the last).
-const ATAN_A: [f32; 5] = [1.0, 2.0, 1.0, 1.0, 0.0];
-const ATAN_B: [f32; 5] = [0.0, 1.0, 1.0, 1.5, 1.0];
-const ATAN_C: [f32; 5] = [1.0, 2.0, 1.0, 1.0, 0.0];
-const ATAN_D: [f32; 5] = [0.0, 1.0, 1.0, 1.5, 1.0];
-const ATAN_HI: [f32; 5] = [
+pub(crate) const ATAN_A: [f32; 5] = [1.0, 2.0, 1.0, 1.0, 0.0];
+pub(crate) const ATAN_B: [f32; 5] = [0.0, 1.0, 1.0, 1.5, 1.0];
+pub(crate) const ATAN_C: [f32; 5] = [1.0, 2.0, 1.0, 1.0, 0.0];
+pub(crate) const ATAN_D: [f32; 5] = [0.0, 1.0, 1.0, 1.5, 1.0];
+pub(crate) const ATAN_HI: [f32; 5] = [
     0.0,
     f32::from_bits(0x3eed_6338), // atan(0.5) head
     f32::from_bits(0x3f49_0fda), // atan(1) head
     f32::from_bits(0x3f7b_985e), // atan(1.5) head
     f32::from_bits(0x3fc9_0fda), // π/2 head
 ];
-const ATAN_LO: [f32; 5] = [
+pub(crate) const ATAN_LO: [f32; 5] = [
     0.0,
     f32::from_bits(0x31ac_3769),
     f32::from_bits(0x3322_2168),
     f32::from_bits(0x3314_0fb4),
     f32::from_bits(0x33a2_2168),
 ];
-const AT0: f32 = 0.333_333_28;
-const AT1: f32 = -0.199_991_58;
-const AT2: f32 = 0.142_536_36;
-const AT3: f32 = -0.106_480_174;
-const AT4: f32 = 0.061_687_607;
+pub(crate) const AT0: f32 = 0.333_333_28;
+pub(crate) const AT1: f32 = -0.199_991_58;
+pub(crate) const AT2: f32 = 0.142_536_36;
+pub(crate) const AT3: f32 = -0.106_480_174;
+pub(crate) const AT4: f32 = 0.061_687_607;
 
 /// Arctangent, in `[-π/2, π/2]`. Max error 0.85 ulp; `atan(±∞) = ±π/2`, `atan(-0) = -0`.
 ///
@@ -597,11 +597,11 @@ pub fn atan(x: f32) -> f32 {
 // ---------------------------------------------------------------------------
 
 // tanh(x) ≈ x + x·z·(H1 + z·(H2 + ...)), z = x², |x| < 0.625 (Cephes `tanhf`).
-const H1: f32 = -0.333_332_8;
-const H2: f32 = 0.133_314_42;
-const H3: f32 = -0.053_739_715;
-const H4: f32 = 0.020_639_088;
-const H5: f32 = -0.005_704_988_7;
+pub(crate) const H1: f32 = -0.333_332_8;
+pub(crate) const H2: f32 = 0.133_314_42;
+pub(crate) const H3: f32 = -0.053_739_715;
+pub(crate) const H4: f32 = 0.020_639_088;
+pub(crate) const H5: f32 = -0.005_704_988_7;
 
 /// Hyperbolic tangent. Max error 1.31 ulp; `tanh(±∞) = ±1`, `tanh(-0) = -0`.
 ///
@@ -682,7 +682,7 @@ fn sqrt_vfp(x: f32) -> f32 {
 
 /// log2(1 + i/16) = `LT_H[i] + LT_L[i]`, `LT_H` with at most 15 fraction bits so that
 /// `n + LT_H[i]` is exact for every exponent `n`.
-const LT_H: [f32; 16] = [
+pub(crate) const LT_H: [f32; 16] = [
     f32::from_bits(0x0000_0000),
     f32::from_bits(0x3db3_2000),
     f32::from_bits(0x3e2e_0000),
@@ -700,7 +700,7 @@ const LT_H: [f32; 16] = [
     f32::from_bits(0x3f68_2a00),
     f32::from_bits(0x3f74_4600),
 ];
-const LT_L: [f32; 16] = [
+pub(crate) const LT_L: [f32; 16] = [
     f32::from_bits(0x0000_0000),
     f32::from_bits(0xb510_536f),
     f32::from_bits(0x3651_cfdf),
@@ -719,10 +719,10 @@ const LT_L: [f32; 16] = [
     f32::from_bits(0x3656_6c4d),
 ];
 /// 1/ln 2 = `IL_H + IL_L`.
-const IL_H: f32 = f32::from_bits(0x3fb8_aa3b);
-const IL_L: f32 = f32::from_bits(0x32a5_7060);
+pub(crate) const IL_H: f32 = f32::from_bits(0x3fb8_aa3b);
+pub(crate) const IL_L: f32 = f32::from_bits(0x32a5_7060);
 /// ln 2 = `LN_2 + LN2_TAIL`.
-const LN2_TAIL: f32 = f32::from_bits(0xb102_e308);
+pub(crate) const LN2_TAIL: f32 = f32::from_bits(0xb102_e308);
 
 /// `log2(ax)` as an unevaluated sum `hi + lo`, relative error about 2⁻⁴⁰, for finite
 /// `ax > 0` given by its bits.
