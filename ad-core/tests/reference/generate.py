@@ -53,7 +53,7 @@ def f32(v):
 
 
 def is_f32(v):
-    return math.isfinite(v) and f32(v) == v
+    return math.isfinite(v) and abs(v) <= 3.4028234663852886e38 and f32(v) == v
 
 
 def pm(values):
@@ -251,6 +251,96 @@ UNIT = [0.0, TINY, E3, 1.0 / 64, P1, 0.125, 0.25, THIRD, 0.5, 0.75, 0.875,
         0.9375, f32(0.99), BELOW_ONE]
 
 
+# ---------------------------------------------------------------------------
+# edge points: domain boundaries and their neighbourhoods, overflow and
+# underflow limits, tiny and huge arguments (added to every function's grid)
+#
+# Most are exact in f32, so the same point is tested in both precisions; the
+# f32-specific ones sit at the f32 limits (subnormal inputs 2^-149, 2^-140,
+# the smallest normal 2^-126, exp's f32 overflow argument ...).  A few points
+# only exist in f64 (f64 subnormals, 1 +- 2^-52, the f64 nearest pi/2): they
+# are listed in F64_ONLY, and the f32 tests skip their rows.
+
+F32_MAX = f32(3.4028234663852886e38)    # largest finite f32
+F32_MIN_NORMAL = 2.0 ** -126
+F32_MIN_SUB = 2.0 ** -149
+F64_MIN_SUB = 2.0 ** -1074
+F64_HALF_PI = 1.5707963267948966        # the f64 nearest pi/2 (not f32)
+
+# f64-only inputs (not exact in f32)
+F64_ONLY = set([
+    F64_MIN_SUB, -F64_MIN_SUB, 2.0 ** -1060, F64_MIN_NORMAL, -F64_MIN_NORMAL,
+    2.0 ** -600, -(2.0 ** -600),
+    1.0 + 2.0 ** -52, 1.0 - 2.0 ** -53, -(1.0 - 2.0 ** -53), 1.0 + 2.0 ** -40,
+    1.0 - 2.0 ** -40, -(1.0 - 2.0 ** -40),
+    -1.0 + 2.0 ** -53, F64_HALF_PI, -F64_HALF_PI,
+])
+
+T60 = 2.0 ** -60                        # tiny: x^2 is below f64 epsilon
+EXP_F32_MAX = f32(88.72283935546875)    # largest f32 x with expf(x) finite
+EXP_F32_MIN = f32(-87.33650207519531)   # expf(x) just above the f32 min normal
+EXP_F64_MAX = f32(709.78)               # 709.780029296875 < ln(f64::MAX)
+EXP_F64_MIN = f32(-708.39)              # exp just above the f64 min normal
+SINH_F32_MAX = f32(89.4)                # sinhf, coshf still finite
+SINH_F64_MAX = f32(710.4)               # sinh, cosh still finite (710.475...)
+NEAR_ONE = [BELOW_ONE, 1.0 - 2.0 ** -20, 1.0 + 2.0 ** -23, 1.0 + 2.0 ** -20,
+            1.0 - 2.0 ** -53, 1.0 + 2.0 ** -52]
+
+UNARY_EDGE_POINTS = {
+    "recip": pm([F32_MIN_NORMAL, T60, 2.0 ** 60, E30]),
+    "sqrt": [F64_MIN_SUB, 2.0 ** -1060, F64_MIN_NORMAL, F32_MIN_SUB,
+             2.0 ** -140, F32_MIN_NORMAL, T60, F32_MAX],
+    "cbrt": pm([F64_MIN_SUB, F64_MIN_NORMAL, F32_MIN_SUB, 2.0 ** -140,
+                F32_MIN_NORMAL, T60, F32_MAX]),
+    "exp": [T60, -T60, F32_MIN_SUB, EXP_F32_MAX, EXP_F32_MIN, -103.0,
+            EXP_F64_MAX, 700.0, EXP_F64_MIN, -700.0],
+    "exp2": [T60, -T60, F32_MIN_SUB, 127.5, f32(127.99999), -126.0,
+             -125.5, -140.0, 1023.5, f32(1023.9999), -1020.0, -1000.0],
+    "exp_m1": [T60, -T60, F32_MIN_SUB, -F32_MIN_SUB, 2.0 ** -30,
+               -(2.0 ** -30), EXP_F32_MAX, -87.0, -103.0, EXP_F64_MAX,
+               EXP_F64_MIN, -700.0],
+    "ln": [F64_MIN_SUB, F64_MIN_NORMAL, F32_MIN_SUB, F32_MIN_NORMAL, T60]
+    + NEAR_ONE + [F32_MAX],
+    "ln_1p": [-1.0 + 2.0 ** -53, -1.0 + 2.0 ** -20, T60, -T60,
+              F32_MIN_SUB, -F32_MIN_SUB, 2.0 ** -600, -(2.0 ** -600),
+              2.0 ** -30, -(2.0 ** -30), F32_MAX],
+    "sin": pm([T60, F32_MIN_SUB, HALF_PI_F, 1e10, E30, F32_MAX]),
+    "cos": pm([T60, F32_MIN_SUB, f32(3 * math.pi / 2), 1e10, E30, F32_MAX]),
+    # the f32 and the f64 nearest odd multiples of pi/2: |tan| up to 1.6e16
+    "tan": pm([T60, F32_MIN_SUB, HALF_PI_F, f32(3 * math.pi / 2),
+               f32(101 * math.pi / 2), F64_HALF_PI]),
+    "asin": pm([T60, F32_MIN_SUB, 1.0 - 2.0 ** -20, 1.0 - 2.0 ** -40,
+                1.0 - 2.0 ** -53]),
+    "atan": pm([T60, F32_MIN_SUB, 2.0 ** 60, 2.0 ** 100, E30, F32_MAX]),
+    "sinh": pm([T60, F32_MIN_SUB, 2.0 ** -30, SINH_F32_MAX, 300.0,
+                SINH_F64_MAX]),
+    "tanh": pm([T60, F32_MIN_SUB, 2.0 ** -30, 300.0, 354.0]),
+    "asinh": pm([T60, F32_MIN_SUB, 2.0 ** 60, 2.0 ** 100, F32_MAX]),
+    "acosh": [1.0 + 2.0 ** -52, 1.0 + 2.0 ** -40, 1.0 + 2.0 ** -20,
+              2.0 ** 60, F32_MAX],
+    # large non-integers (the f32 spacing is 0.5 / 0.25 there) and a tiny one
+    "floor": pm([8388607.5, 4194303.75, 0.5 ** 20 * 3]),
+    "round": pm([4194303.75, 0.5 ** 20 * 3]),
+    "neg": pm([F32_MIN_SUB, F32_MAX]),
+    "abs": pm([F32_MIN_SUB, F32_MAX]),
+}
+for _n in ("log2", "log10"):
+    UNARY_EDGE_POINTS[_n] = UNARY_EDGE_POINTS["ln"]
+UNARY_EDGE_POINTS["acos"] = UNARY_EDGE_POINTS["asin"]
+UNARY_EDGE_POINTS["atanh"] = UNARY_EDGE_POINTS["asin"]
+UNARY_EDGE_POINTS["cosh"] = UNARY_EDGE_POINTS["sinh"]
+for _n in ("ceil", "trunc", "fract", "signum"):
+    UNARY_EDGE_POINTS[_n] = UNARY_EDGE_POINTS["floor"]
+for _k in POWI_KS:
+    # near 0 (k < 0: huge results) and large |x|
+    UNARY_EDGE_POINTS["powi_%d" % _k] = pm([T60, 2.0 ** -30, 2.0 ** 30])
+
+
+def is_input(v):
+    """Exact in f32, or one of the listed f64-only points."""
+    return is_f32(v) or v in F64_ONLY
+
+
 def unary_grid(name):
     if name == "recip":
         g = pm(SMALL + [20.0, 100.0] + LARGE)
@@ -306,9 +396,9 @@ def unary_grid(name):
             g = [0.0] + g
     else:
         raise KeyError(name)
-    g = sorted(set(g))
+    g = sorted(set(g + UNARY_EDGE_POINTS.get(name, [])))
     for x in g:
-        assert is_f32(x), (name, x)
+        assert is_input(x), (name, x)
     return g
 
 
@@ -406,6 +496,41 @@ ARITH_X = [-3.5, -1.0, -0.25, 0.0, 0.5, 1.0, P1, 2.0, E4]
 ARITH_Y = [-2.0, -0.125, 0.0, THIRD, 1.0, 3.0, E6]
 
 
+# (x, y) edge points of the binary functions (see UNARY_EDGE_POINTS)
+def _quadrants(a, b):
+    return [(a, b), (-a, b), (a, -b), (-a, -b)]
+
+
+BINARY_EDGE_POINTS = {
+    # x near 0 and near 1, large |y|; x^y stays inside the f64 range
+    "powf": [(x, y) for x in [T60, F32_MIN_NORMAL] for y in [0.5, 2.0, 5.5]]
+    + [(x, y) for x in [2.0 ** -20, E3] for y in [-40.0, 40.0, 50.0]]
+    + [(x, y) for x in [BELOW_ONE, 1.0 + 2.0 ** -23, 1.0 - 2.0 ** -40,
+                        1.0 + 2.0 ** -52]
+       for y in [-(2.0 ** 24), -E6, E6, 2.0 ** 24]]
+    + [(1.0 - 2.0 ** -40, 2.0 ** 40), (1.0 + 2.0 ** -52, 2.0 ** 40),
+       (10.0, 300.0), (10.0, -300.0), (2.0, 1000.0), (2.0, -1020.0),
+       (E30, 10.0), (E30, -8.0)],
+    # near each axis in all four quadrants, and huge / tiny magnitudes
+    "atan2": _quadrants(T60, 1.0) + _quadrants(1.0, T60)
+    + _quadrants(F32_MIN_SUB, 1.0) + _quadrants(1.0, F32_MIN_SUB)
+    + _quadrants(E30, 1.0) + _quadrants(1.0, E30)
+    + [(E30, E30), (-E30, -E30), (T60, T60), (-T60, T60)]
+    + [(F32_MIN_SUB, -F32_MIN_SUB)],
+    "hypot": [(E30, E30), (-E30, E30), (2.0 ** 100, 2.0 ** 100),
+              (F32_MAX, F32_MAX), (F32_MAX, 1.0), (E30, T60), (T60, E30),
+              (F32_MIN_SUB, F32_MIN_SUB), (F32_MIN_SUB, -F32_MIN_SUB),
+              (F32_MIN_NORMAL, F32_MIN_NORMAL), (T60, T60), (1.0, T60),
+              (-T60, 1.0)],
+    # bases near 1 (ln b near 0: every entry is large), tiny and huge x
+    "log": [(x, b) for x in [0.5, 2.0, 10.0, E6]
+            for b in [BELOW_ONE, 1.0 - 2.0 ** -20, 1.0 + 2.0 ** -23,
+                      1.0 + 2.0 ** -20, f32(1.001), 1.0 + 2.0 ** -52]]
+    + [(x, b) for x in [F32_MIN_SUB, F32_MIN_NORMAL, T60, F32_MAX]
+       for b in [2.0, 10.0]],
+}
+
+
 def binary_grid(name):
     """List of (x, y, formula-key)."""
     pts = []
@@ -436,9 +561,11 @@ def binary_grid(name):
         pts = [(x, y, name) for x in ARITH_X for y in ARITH_Y if y != 0.0]
     else:
         raise KeyError(name)
+    key = "powf" if name == "powf" else name
+    pts += [(x, y, key) for x, y in BINARY_EDGE_POINTS.get(name, [])]
     pts = sorted(set(pts))
     for x, y, _ in pts:
-        assert is_f32(x) and is_f32(y), (name, x, y)
+        assert is_input(x) and is_input(y), (name, x, y)
     return pts
 
 
@@ -447,7 +574,7 @@ def binary_grid(name):
 
 
 def fmt_in(v):
-    assert is_f32(v)
+    assert is_input(v)
     if v == 0.0:
         v = 0.0  # never write -0.0
     return repr(v)
@@ -468,7 +595,10 @@ def fmt_out(v):
     if mpmath.isinf(v):
         return "inf" if v > 0 else "-inf"
     f = mpmath.libmp.to_float(v._mpf_, rnd=mpmath.libmp.round_nearest)
-    if v != 0 and not (F64_MIN_NORMAL <= abs(f) < math.inf):
+    if math.isinf(f):
+        # beyond the f64 range: round-to-nearest gives the infinity
+        return "inf" if f > 0 else "-inf"
+    if v != 0 and not F64_MIN_NORMAL <= abs(f):
         raise OutOfRange()
     if f == 0.0:
         f = 0.0
