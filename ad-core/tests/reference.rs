@@ -61,6 +61,56 @@
 //!   `f32::MIN_POSITIVE`, listed in the README) is skipped for that component in f32 and
 //!   counted; each test asserts that more than 90% of the values it tried were compared.
 //!
+//! # Edge points, and the reverse mode
+//!
+//! The tables also hold edge points for every function (see `reference/README.md`). They
+//! are held to the **same** budgets, because every one of them is well-conditioned in the
+//! sense that matters here: the inputs are exact, so only the function's own rounding
+//! and the 1–4 roundings of each derivative formula enter, never an input perturbation
+//! times a large condition number. Per function:
+//!
+//! * `sqrt`, `cbrt`, `recip`, `powi` near 0 and at subnormals: power laws, relative
+//!   condition |k| ≤ 7 in every derivative; an f64 entry past the range is `±∞` in the
+//!   file and must be matched exactly (`sqrt''(2⁻¹⁰⁷⁴) = −∞`).
+//! * `ln`, `log2`, `log10` at 1 ± 2⁻²⁴ … 1 ± 2⁻⁵²: the value is tiny but computed from the
+//!   exact input by the library (≤ 2 ulp measured); the derivatives `1/x`, `−1/x²` are
+//!   perfectly conditioned. `ln_1p` near −1: `1/(1 + x)` with `1 + x` exact (Sterbenz).
+//! * `exp`, `exp2`, `exp_m1` up to the overflow and down to the underflow limits, and
+//!   at ±2⁻⁶⁰: relative condition |x| ≤ 710 for the value, which an exact input does not
+//!   excite; the derivatives are the value times an exact or correctly rounded constant.
+//! * `asin`, `acos`, `atanh` at 1 − 2⁻²⁰ … 1 − 2⁻⁵³, `acosh` at 1 + 2⁻⁵²: `1 − x` and
+//!   `x − 1` are exact (Sterbenz), so `(1 − x)(1 + x)` has one rounding; the forward-
+//!   over-forward and forward-over-reverse second derivatives keep the normwise rule
+//!   above (`(1 − x) − (1 + x)` in their chain rule).
+//! * `tan` at the f32 and f64 nearest odd multiples of π/2 (|tan| up to 1.6e16): the
+//!   library reduces the exact argument exactly; `1 + tan²` and `2·tan·(1 + tan²)` add
+//!   two to three roundings of relative size ε to tan's own error: within 8 and 16 ulp.
+//! * `sinh`, `cosh` just below overflow, `tanh`, `atan`, `asinh` at ±2⁻⁶⁰ … f32::MAX:
+//!   the derivatives are `cosh`, `sinh`, `sech²`, `1/(1 + x²)`, `1/√(1 + x²)` of an exact
+//!   input: a few roundings each. A huge `1 + x²` overflows only where the reference is
+//!   outside f32 (skipped) or where the file has the limit.
+//! * `sin`, `cos` at 1e10, 1e30, f32::MAX: exact argument reduction in the library.
+//! * `powf` with x near 0 or 1 and |y| up to 2⁴⁰: `x^y` has relative condition |y| in x,
+//!   but x is exact; the partials multiply the library's `x^y` by `y/x`, `ln x`, ...
+//!   (1–3 roundings). `fxy = x^(y−1)·(1 + y·ln x)` cancels: the normwise rule above.
+//! * `atan2` next to the axes and at huge / tiny magnitudes: the partials `b/r²`,
+//!   `−a/r²` are well-conditioned; `(a² − b²)/r⁴` cancels (normwise rule).
+//! * `hypot` from 2⁻¹⁴⁹ to f32::MAX: partials `x/h`, `y/h` have condition ≤ 1.
+//! * `log(x, b)` with b within 2⁻²⁴ of 1: `ln b` is tiny but exact-input, so every entry
+//!   is a quotient of library results (≤ 4 roundings).
+//!
+//! Two normwise-rule components are skipped where their scale `S` (the largest second
+//! partial) is beyond the range of `T` (f32 at `atan2(2⁻¹⁴⁹, −2⁻¹⁴⁹)` and `log(2⁻¹²⁶,
+//! b)`): the formula's terms are of size `S` and overflow, so no `T` result is
+//! meaningful there. Two exceptions are listed with their reasons in [`known_bug`] (a
+//! bug in ad-core, asserted by an ignored test) and [`primitive_exception`] (policy 1).
+//!
+//! The reverse mode (`Tape::gradient`, a `Program` recorded at another point and
+//! replayed with `Program::gradient`, and forward over reverse with `Program::hessian`)
+//! evaluates the same rules: gradients have the first-derivative budget, the
+//! forward-over-reverse Hessian that of forward over forward (it differentiates the
+//! first-derivative formulas with dual numbers, the same cancellations included).
+//!
 //! On failure, every mismatch is printed (function, input, precision, type, line of the
 //! CSV, component, expected, got, error in ulp) before the test fails. Set
 //! `AD_REFERENCE_REPORT=1` to print the worst error per function, type and component.

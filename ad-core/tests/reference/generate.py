@@ -18,7 +18,8 @@ script checks itself:
 * every infinite value written at an edge point has the sign of the analytic
   formula evaluated just inside the domain;
 * the whole table, recomputed with ``mp.dps = 80``, rounds to the same f64s;
-* every input is exactly representable in f32.
+* every input is exactly representable in f32, or one of the f64-only edge
+  points listed in F64_ONLY.
 
 Requires mpmath 1.3.0 (see requirements.txt).
 """
@@ -651,12 +652,14 @@ UNARY_HEADER = """\
 # rerun `python3 ad-core/tests/reference/generate.py` instead.
 # Columns:
 #   func   function name (powi_k means x.powi(k), integer k)
-#   x      input; always exactly representable in f32 (Python repr of the f64)
+#   x      input; exactly representable in f32 (Python repr of the f64), except
+#          the f64-only edge points (f64 subnormals, 1 +- 2^-52, ...; README.md)
 #   value  f(x)
 #   d1     f'(x)
 #   d2     f''(x)
 # value, d1, d2 are the mpmath values rounded to the nearest f64 (repr, round
-# trips); inf, -inf, nan are written literally; zero results are written 0.0
+# trips); inf, -inf, nan are written literally (an entry beyond the f64 range
+# is the inf that rounding gives); zero results are written 0.0
 # (the sign of a zero is not encoded). At domain edges the one-sided limit from
 # inside the domain is written, nan where the two one-sided limits differ
 # (see README.md).
@@ -676,7 +679,8 @@ BINARY_HEADER = """\
 #           hypot  x.hypot(y) = sqrt(x^2 + y^2)
 #           log    x.log(y) = ln(x) / ln(y): the y column is the base
 #           add, sub, mul, div   x + y, x - y, x * y, x / y
-#   x, y  inputs; always exactly representable in f32 (Python repr of the f64)
+#   x, y  inputs; exactly representable in f32 (Python repr of the f64), except
+#         the f64-only edge points (README.md)
 #   value f(x, y)
 #   dx    df/dx        dy   df/dy
 #   dxx   d2f/dx2      dxy  d2f/dxdy     dyy  d2f/dy2
