@@ -45,6 +45,9 @@ const N: usize = if cfg!(miri) {
     1_000_000
 };
 
+/// Random arrangements per lane count in the lane-independence checks.
+const LANE_ROUNDS: usize = if cfg!(miri) { 20 } else { 200 };
+
 /// Lanes per call in the accuracy checks.
 const W: usize = 16;
 
@@ -767,7 +770,7 @@ fn lanes_match<const L: usize>(
     pool: &[f32],
     rng: &mut Rng,
 ) {
-    for _ in 0..200 {
+    for _ in 0..LANE_ROUNDS {
         let x: [f32; L] = core::array::from_fn(|_| pool[rng.below(pool.len())]);
         let y = f(x);
         for i in 0..L {
@@ -842,7 +845,7 @@ fn lane_independence_sin_cos_powf() {
         &mut rng,
     );
     fn pairs<const L: usize>(pool: &[f32], rng: &mut Rng) {
-        for _ in 0..200 {
+        for _ in 0..LANE_ROUNDS {
             let x: [f32; L] = core::array::from_fn(|_| pool[rng.below(pool.len())]);
             let y: [f32; L] = core::array::from_fn(|_| pool[rng.below(pool.len())]);
             let z = v::powf(x, y);
@@ -863,4 +866,46 @@ fn lane_independence_sin_cos_powf() {
     pairs::<3>(&pool, &mut rng);
     pairs::<8>(&pool, &mut rng);
     pairs::<16>(&pool, &mut rng);
+}
+
+// ---------------------------------------------------------------------------
+// Exhaustive comparison with the scalar kernels (slow: run on demand)
+// ---------------------------------------------------------------------------
+
+/// Every one of the 2³² inputs of `f` gives the bits of the scalar kernel (any NaN for
+/// NaN), so that the scalar kernels' exhaustively measured errors are the lane
+/// kernels' too. A minute or more per function in release:
+///
+/// ```text
+/// cargo test --release -p ad-core --test vmath_f32 -- --ignored --nocapture
+/// ```
+fn all_inputs_match(name: &str, f: fn([f32; W]) -> [f32; W], scalar: fn(f32) -> f32) {
+    let mut mismatches = 0u64;
+    for base in (0..=u32::MAX).step_by(W) {
+        let x: [f32; W] = core::array::from_fn(|i| f32::from_bits(base + i as u32));
+        let y = f(x);
+        for i in 0..W {
+            if !same(y[i], scalar(x[i])) {
+                if mismatches < 10 {
+                    println!("{name}({:e}) = {:e}, scalar {:e}", x[i], y[i], scalar(x[i]));
+                }
+                mismatches += 1;
+            }
+        }
+    }
+    println!("{name:6} all 2^32 inputs: {mismatches} mismatches");
+    assert_eq!(mismatches, 0, "{name}");
+}
+
+#[test]
+#[ignore = "2^32 inputs per function: minutes in release"]
+fn exhaustive_bits_match_kernels() {
+    all_inputs_match("exp", v::exp, k::exp);
+    all_inputs_match("ln", v::ln, k::ln);
+    all_inputs_match("sin", v::sin, k::sin);
+    all_inputs_match("cos", v::cos, k::cos);
+    all_inputs_match("tan", v::tan, k::tan);
+    all_inputs_match("atan", v::atan, k::atan);
+    all_inputs_match("tanh", v::tanh, k::tanh);
+    all_inputs_match("sqrt", v::sqrt, k::sqrt);
 }
