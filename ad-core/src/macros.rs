@@ -98,21 +98,25 @@ macro_rules! forward_defaults {
         }
         #[inline(always)]
         fn where_zero_ad(t: Self, z: Self, o: Self) -> Self {
-            if !<Self::Inner as $crate::Real>::LANES {
+            type I<S> = <S as AdNumber>::Inner;
+            if !<I<Self> as $crate::Real>::LANES {
                 return if $crate::Real::is_exact_zero(&t) {
                     z
                 } else {
                     o
                 };
             }
-            // Lane by lane: `z` survives only where every component of `t` is zero.
-            let mut r = z;
+            // Lane by lane: one where every component of `t` is exactly zero.
+            let (zero, one) = (
+                <I<Self> as num_traits::Zero>::zero(),
+                <I<Self> as num_traits::One>::one(),
+            );
+            let mut all = one;
             t.for_each_component(|c| {
-                r = r.zip_all(o, |rk, ok| {
-                    <Self::Inner as $crate::Real>::where_exact_zero(c, rk, ok)
-                });
+                all = <I<Self> as $crate::Real>::where_exact_zero(c, all, zero)
             });
-            r
+            let m = $crate::Real::mask(all, $crate::Compare::Ne, zero);
+            z.zip_all(o, |zk, ok| <I<Self> as $crate::Real>::select(m, zk, ok))
         }
         #[inline(always)]
         fn neg_ad(self) -> Self {

@@ -226,10 +226,11 @@ impl Wrt {
 /// ```
 #[inline(always)]
 pub fn chain<T: Real>(d: T, t: T) -> T {
-    if t.is_exact_zero() {
-        T::zero()
-    } else if T::LANES {
+    if T::LANES {
+        // Branch-free, lane by lane.
         T::where_exact_zero(t, T::zero(), d * t)
+    } else if t.is_exact_zero() {
+        T::zero()
     } else {
         d * t
     }
@@ -249,10 +250,10 @@ pub fn chain<T: Real>(d: T, t: T) -> T {
 /// ```
 #[inline(always)]
 pub fn strong_mul<T: Real>(p: T, q: T) -> T {
-    if p.is_exact_zero() || q.is_exact_zero() {
-        T::zero()
-    } else if T::LANES {
+    if T::LANES {
         T::where_exact_zero(p, T::zero(), T::where_exact_zero(q, T::zero(), p * q))
+    } else if p.is_exact_zero() || q.is_exact_zero() {
+        T::zero()
     } else {
         p * q
     }
@@ -262,10 +263,10 @@ pub fn strong_mul<T: Real>(p: T, q: T) -> T {
 /// stays exactly zero, even when divided by zero.
 #[inline(always)]
 pub(crate) fn strong_div<T: Real>(t: T, b: T) -> T {
-    if t.is_exact_zero() {
-        T::zero()
-    } else if T::LANES {
+    if T::LANES {
         T::where_exact_zero(t, T::zero(), t / b)
+    } else if t.is_exact_zero() {
+        T::zero()
     } else {
         t / b
     }

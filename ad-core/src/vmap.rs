@@ -63,20 +63,27 @@ fn chunks<T: LaneMath, const L: usize, const N: usize, E>(
     points: &[[T; N]],
     mut each: impl FnMut(usize, [Lanes<T, L>; N], usize) -> Result<(), E>,
 ) -> Result<(), E> {
-    let Some(last) = points.last() else {
+    if L == 0 {
         return Ok(());
-    };
-    let mut start = 0;
-    while start < points.len() {
-        let chunk = points.get(start..).unwrap_or(&[]);
-        let valid = chunk.len().min(L);
-        let xs: [Lanes<T, L>; N] = core::array::from_fn(|k| {
-            Lanes::from_fn(|j| chunk.get(j.min(valid.saturating_sub(1))).unwrap_or(last)[k])
-        });
-        each(start, xs, valid)?;
-        start += L.max(1);
+    }
+    let full = points.chunks_exact(L);
+    let rest = full.remainder();
+    for (c, chunk) in full.enumerate() {
+        if let Ok(c_arr) = <&[[T; N]; L]>::try_from(chunk) {
+            each(c * L, transpose(c_arr), L)?;
+        }
+    }
+    if let Some(last) = rest.last() {
+        let padded: [[T; N]; L] = core::array::from_fn(|j| *rest.get(j).unwrap_or(last));
+        each(points.len() - rest.len(), transpose(&padded), rest.len())?;
     }
     Ok(())
+}
+
+/// `L` points of `N` coordinates as `N` lane values.
+#[inline(always)]
+fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [Lanes<T, L>; N] {
+    core::array::from_fn(|k| Lanes(core::array::from_fn(|j| p[j][k])))
 }
 
 /// Lane `j` of every lane value in `src`, as an array.
@@ -87,8 +94,22 @@ fn lane<T: LaneMath, const L: usize, const K: usize>(src: &[Lanes<T, L>; K], j: 
 
 /// Writes `value(j)` into `out[start + j]` for the chunk's valid lanes.
 #[inline(always)]
-fn scatter<O>(out: &mut [O], start: usize, valid: usize, value: impl Fn(usize) -> O) {
-    for (j, o) in out.iter_mut().skip(start).take(valid).enumerate() {
+fn scatter<O, const L: usize>(
+    out: &mut [O],
+    start: usize,
+    valid: usize,
+    value: impl Fn(usize) -> O,
+) {
+    let dst = out.get_mut(start..).unwrap_or(&mut []);
+    if valid == L {
+        if let Some(Ok(dst)) = dst.get_mut(..L).map(<&mut [O; L]>::try_from) {
+            for (j, o) in dst.iter_mut().enumerate() {
+                *o = value(j);
+            }
+            return;
+        }
+    }
+    for (j, o) in dst.iter_mut().take(valid).enumerate() {
         *o = value(j);
     }
 }
@@ -116,7 +137,7 @@ where
     same_len(points.len(), out.len())?;
     chunks(points, |start, xs, valid| {
         let ys = f(xs);
-        scatter(out, start, valid, |j| lane(&ys, j));
+        scatter::<_, L>(out, start, valid, |j| lane(&ys, j));
         Ok(())
     })
 }
@@ -139,8 +160,8 @@ where
     same_len(points.len(), grads.len())?;
     chunks(points, |start, xs, valid| {
         let y = f(Dual::variables(xs));
-        scatter(values, start, valid, |j| y.re.0[j]);
-        scatter(grads, start, valid, |j| lane(&y.eps, j));
+        scatter::<_, L>(values, start, valid, |j| y.re.0[j]);
+        scatter::<_, L>(grads, start, valid, |j| lane(&y.eps, j));
         Ok(())
     })
 }
@@ -172,8 +193,8 @@ where
     same_len(points.len(), jac.len())?;
     chunks(points, |start, xs, valid| {
         let ys = f(Dual::variables(xs));
-        scatter(values, start, valid, |j| ys.map(|y| y.re.0[j]));
-        scatter(jac, start, valid, |j| ys.map(|y| lane(&y.eps, j)));
+        scatter::<_, L>(values, start, valid, |j| ys.map(|y| y.re.0[j]));
+        scatter::<_, L>(jac, start, valid, |j| ys.map(|y| lane(&y.eps, j)));
         Ok(())
     })
 }
@@ -209,9 +230,9 @@ where
     chunks(points, |start, xs, valid| {
         let y = f(Dual2::variables(xs));
         let (g, h) = (y.gradient(), y.hessian());
-        scatter(values, start, valid, |j| y.value().0[j]);
-        scatter(grads, start, valid, |j| lane(&g, j));
-        scatter(hess, start, valid, |j| h.map(|row| lane(&row, j)));
+        scatter::<_, L>(values, start, valid, |j| y.value().0[j]);
+        scatter::<_, L>(grads, start, valid, |j| lane(&g, j));
+        scatter::<_, L>(hess, start, valid, |j| h.map(|row| lane(&row, j)));
         Ok(())
     })
 }
@@ -246,8 +267,8 @@ where
     same_len(points.len(), grads.len())?;
     chunks(points, |start, xs, valid| {
         let (v, g) = prog.gradient_over(xs, work)?;
-        scatter(values, start, valid, |j| v.0[j]);
-        scatter(grads, start, valid, |j| lane(&g, j));
+        scatter::<_, L>(values, start, valid, |j| v.0[j]);
+        scatter::<_, L>(grads, start, valid, |j| lane(&g, j));
         Ok(())
     })
 }
@@ -286,9 +307,9 @@ where
     same_len(points.len(), hess.len())?;
     chunks(points, |start, xs, valid| {
         let (v, g) = prog.gradient_over(Dual::variables(xs), work)?;
-        scatter(values, start, valid, |j| v.re.0[j]);
-        scatter(grads, start, valid, |j| g.map(|d| d.re.0[j]));
-        scatter(hess, start, valid, |j| g.map(|d| lane(&d.eps, j)));
+        scatter::<_, L>(values, start, valid, |j| v.re.0[j]);
+        scatter::<_, L>(grads, start, valid, |j| g.map(|d| d.re.0[j]));
+        scatter::<_, L>(hess, start, valid, |j| g.map(|d| lane(&d.eps, j)));
         Ok(())
     })
 }

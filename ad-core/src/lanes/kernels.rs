@@ -1,6 +1,7 @@
 //! The elementary functions of [`Lanes`](super::Lanes): vector kernels where they
 //! exist, the scalar function lane by lane otherwise.
 
+use super::backend::Arith;
 use crate::Primitive;
 use crate::rules::{BinaryOp, UnaryOp};
 
@@ -35,7 +36,7 @@ macro_rules! lane_math {
                     UnaryOp::Tan => k::tan(x),
                     UnaryOp::Atan => k::atan(x),
                     UnaryOp::Tanh => k::tanh(x),
-                    UnaryOp::Sqrt => k::sqrt(x),
+                    UnaryOp::Sqrt => Arith::sqrt(x).unwrap_or_else(|| k::sqrt(x)),
                     UnaryOp::Neg => x.map(|v| -v),
                     UnaryOp::Recip => x.map(|v| 1.0 / v),
                     UnaryOp::Abs => x.map(|v| <$t as num_traits::Float>::abs(v)),
@@ -44,8 +45,13 @@ macro_rules! lane_math {
             }
             #[inline(always)]
             fn lanes_binary<const L: usize>(op: BinaryOp, x: [$t; L], y: [$t; L]) -> [$t; L] {
-                if op == BinaryOp::Powf {
-                    return crate::vmath::$k::powf(x, y);
+                match op {
+                    BinaryOp::Add => return Arith::add(x, y),
+                    BinaryOp::Sub => return Arith::sub(x, y),
+                    BinaryOp::Mul => return Arith::mul(x, y),
+                    BinaryOp::Div => return Arith::div(x, y),
+                    BinaryOp::Powf => return crate::vmath::$k::powf(x, y),
+                    _ => {}
                 }
                 let mut r = x;
                 for (r, y) in r.iter_mut().zip(y) {

@@ -14,6 +14,7 @@ use num_traits::{Float, FloatConst, FromPrimitive, Num, NumCast, One, Signed, To
 use crate::rules::{BinaryOp, Custom, Jet, UnaryOp};
 use crate::{Compare, MaskOps, Real};
 
+mod backend;
 mod kernels;
 
 pub use kernels::LaneMath;
@@ -275,13 +276,7 @@ impl<T: LaneMath, const L: usize> Real for Lanes<T, L> {
     }
     #[inline(always)]
     fn binary(self, op: BinaryOp, rhs: Self) -> Self {
-        match op {
-            BinaryOp::Add => self + rhs,
-            BinaryOp::Sub => self - rhs,
-            BinaryOp::Mul => self * rhs,
-            BinaryOp::Div => self / rhs,
-            _ => Lanes(T::lanes_binary(op, self.0, rhs.0)),
-        }
+        Lanes(T::lanes_binary(op, self.0, rhs.0))
     }
     #[inline(always)]
     fn custom(self, f: &'static Custom<T>) -> Self {
@@ -314,7 +309,7 @@ macro_rules! lane_ops {
             type Output = Self;
             #[inline(always)]
             fn $op(self, rhs: Self) -> Self {
-                self.zip(rhs, |a, b| $Op::$op(a, b))
+                Lanes(T::lanes_binary(BinaryOp::$Op, self.0, rhs.0))
             }
         }
         impl<T: LaneMath, const L: usize> $Op<T> for Lanes<T, L> {
