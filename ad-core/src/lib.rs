@@ -30,6 +30,7 @@
 //! | [`Dual2<T, N>`] | value, gradient, Hessian | a whole Hessian in one pass |
 //! | `Dual<Dual<T>>`, ... | nested | higher orders: each level differentiates the one inside |
 //! | [`Var<'id, T>`](Var) on a [`Tape`] | value + node on a fixed-capacity tape | reverse mode: gradients of many inputs, record once and [replay](Program) many times |
+//! | [`Lanes<T, L>`](Lanes) | `L` independent points | batches (the seed's `vmap`): `Dual<Lanes<f32, 8>, 3>` is 8 gradients at once, a [`Program`] replayed over `Lanes` is batched reverse mode |
 //!
 //! `T` is `f32`, `f64`, or another AD type. Aliases fix the precision: [`Dual64`],
 //! [`Dual32`], [`HyperDual64`], [`HyperDual32`], [`Dual2_64`], [`Dual2_32`].
@@ -59,6 +60,27 @@
 //! # Ok::<(), ad_core::Error>(())
 //! ```
 //!
+//! ## Batches: `vmap` over SIMD lanes
+//!
+//! [`Lanes<T, L>`](Lanes) holds `L` points and implements [`Real`], so every mode
+//! above runs over a batch unchanged; its elementary functions use the branch-free
+//! vector kernels of [`vmath`], and its arithmetic explicit SIMD back ends where the
+//! target has registers of that width. The [`vmap`] helpers run a function over a slice
+//! of points in chunks of `L` and write into caller-provided slices:
+//!
+//! ```
+//! use ad_core::{vmap, Real};
+//! fn f<T: Real>([x, y]: [T; 2]) -> T { x * y + x.sin() }
+//! let points = [[0.0_f64, 1.0], [1.0, 2.0], [2.0, 3.0]];
+//! let (mut v, mut g) = ([0.0; 3], [[0.0; 2]; 3]);
+//! vmap::gradient::<4, _, _, _>(f, &points, &mut v, &mut g)?;
+//! assert_eq!(g[1][1], 1.0);
+//! # Ok::<(), ad_core::Error>(())
+//! ```
+//!
+//! Lane-wise choices go through [`Real::mask`]/[`Real::select`]; ordinary comparisons
+//! on `Lanes` speak for the whole batch (see [`Lanes`]).
+//!
 //! ## One rules table
 //!
 //! Every elementary function (value, first and second derivative) is written once, in
@@ -83,7 +105,10 @@
 //!   such a function is the kernel's, which can differ from `f32::sin` (std or libm)
 //!   in the last bit.
 //!
-//! One of the two is required (a `compile_error!` says so). All primitive math goes
+//! * `portable-lanes`: [`Lanes`] arithmetic through portable loops only, not the
+//!   explicit SIMD back ends (for testing the portable path on x86 and aarch64).
+//!
+//! One of `std` and `libm` is required (a `compile_error!` says so). All primitive math goes
 //! through one private module, so a build uses one math library throughout.
 //!
 //! ## Special points
@@ -123,6 +148,9 @@
 //!    (`d/dx √(x·0)` at `x = 0`: forward mode `0`, reverse mode NaN); everywhere else
 //!    they agree to rounding (tested on every elementary function and on random
 //!    programs).
+//! 10. **Lanes** ([`Lanes`]) apply every rule above lane by lane: a lane of a batched
+//!     computation is the scalar computation at that point, strong zeros, selects and
+//!     reverse-mode reachability included (`tests/lanes.rs`).
 //!
 //! | point | value | derivative |
 //! |---|---|---|
