@@ -182,3 +182,30 @@ fn hessian_gradient_matches_gradient() {
         );
     }
 }
+
+/// `modes` (allowed disagreement, rule 9 in second order): a derivative component that
+/// rounds to exactly zero in one evaluation order is a strong zero there and not in
+/// the other. `ℓ = log10(x₀²x₁³)` at `x₀ = x₁ ≈ -1` has a NaN value (log of a negative)
+/// but finite partials; `∂²ℓ/∂x₀∂x₁` cancels to exactly `0` when seeded `(ε₁ = x₀,
+/// ε₂ = x₁)` and not when seeded the other way round, so in `ℓ²` the NaN value times
+/// that component is dropped in one seeding (a finite mixed partial) and kept in the
+/// other (NaN). The fuzz rule allows exactly this: one side non-finite.
+#[test]
+fn mixed_partial_zero_by_rounding_depends_on_seeding() {
+    fn f<T: Real>([x0, x1]: [T; 2]) -> T {
+        let l = ((x1 * x0) * x1 * (x1 * x0)).log10();
+        l * l
+    }
+    let x = [-0.999_999_999_999_115_6, -0.999_999_999_999_115_6];
+    let seeded = |i: usize, k: usize| {
+        f([0, 1].map(|m| {
+            let e = |s: usize| if m == s { 1.0 } else { 0.0 };
+            HyperDual::<f64>::new(x[m], e(i), e(k), 0.0)
+        }))
+    };
+    let (h01, h10) = (seeded(0, 1), seeded(1, 0));
+    assert!(h01.re.is_nan() && h10.re.is_nan());
+    assert!(h01.e12.is_finite() && h10.e12.is_nan());
+    let q = f(Dual2::<f64, 2>::variables(x));
+    assert_eq!(q.hessian()[0][1], h01.e12);
+}
