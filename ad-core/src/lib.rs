@@ -118,9 +118,10 @@
 //!
 //! 1. **Values are the primitive's.** The value of `x.powf(y)` is exactly
 //!    `f64::powf`'s (or libm's) result; a derivative computation never touches it.
-//!    (Exceptions, both for accuracy: `acosh` and `atanh` under `std` are ad-core's
-//!    own accurate formulas, and under `fast-f32` the `f32` functions listed there are
-//!    ad-core's kernels.)
+//!    (Exceptions, all for accuracy: `acosh` and `atanh` under `std` are ad-core's
+//!    own accurate formulas, as is `asinh` of arguments above `1/ε`, where `std`'s
+//!    overflows; under `fast-f32` the `f32` functions listed there are ad-core's
+//!    kernels; the elementary functions of [`Lanes`] are the [`vmath`] kernels.)
 //! 2. **Strong zeros.** A tangent that is exactly zero in every component contributes
 //!    exactly zero, even when the local partial is ±∞ or NaN. Constants therefore never
 //!    poison derivatives: `d/dy [√x + y]` at `x = 0` is `1`, and `d/dx x^2.5` at `0`

@@ -160,6 +160,22 @@ macro_rules! float_module {
                 }
             }
 
+            /// Inverse hyperbolic sine. With `std`, huge arguments are computed here:
+            /// the standard library's formula overflows above half the largest finite
+            /// value (`asinh(f32::MAX)` is `inf` instead of 89.4).
+            #[inline(always)]
+            pub(crate) fn asinh(x: $t) -> $t {
+                #[cfg(feature = "std")]
+                {
+                    let a = abs(x);
+                    if a > 1.0 / <$t>::EPSILON && a.is_finite() {
+                        // asinh(a) = ln(2a) + 1/(4a²) - ...: the tail is below an ulp.
+                        return copysign(ln(a) + core::$t::consts::LN_2, x);
+                    }
+                }
+                asinh_lib(x)
+            }
+
             /// `ln(x) / ln(base)`, as Rust's `log`.
             #[inline(always)]
             pub(crate) fn log(x: $t, base: $t) -> $t {
@@ -190,7 +206,7 @@ macro_rules! primitives {
             sinh(x) => sinh | sinh;
             cosh(x) => cosh | cosh;
             tanh(x) => tanh | tanh;
-            asinh(x) => asinh | asinh;
+            asinh_lib(x) => asinh | asinh;
             abs(x) => abs | fabs;
             floor(x) => floor | floor;
             ceil(x) => ceil | ceil;
@@ -224,7 +240,7 @@ macro_rules! primitives {
             sinh(x) => sinh | sinhf;
             cosh(x) => cosh | coshf;
             tanh(x) => tanh | tanhf | fast tanh;
-            asinh(x) => asinh | asinhf;
+            asinh_lib(x) => asinh | asinhf;
             abs(x) => abs | fabsf;
             floor(x) => floor | floorf;
             ceil(x) => ceil | ceilf;

@@ -526,19 +526,53 @@ pub fn binary_at<T: Real, const SECOND: bool>(
         }
         B::Hypot => {
             let h = value;
-            // Minimum-norm subgradient at the origin (as for abs); at an infinite h
-            // the limits of x/h: ±1 along an infinite argument, else 0.
+            // Minimum-norm subgradient at the origin (as for abs); along an infinite
+            // argument the limits of x/h: ±1 for that argument, else 0.
             let origin = h.mask(Compare::Eq, zero);
-            let inf = h.mask(Compare::Eq, T::infinity());
-            let lim = |a: T| T::select(a.abs().mask(Compare::Eq, T::infinity()), a.signum(), zero);
-            let pick = |at_inf: T, p: T| T::select(origin, zero, T::select(inf, at_inf, p));
-            let (u, w) = (x / h, y / h);
+            let is_inf = |a: T| a.abs().mask(Compare::Eq, T::infinity());
+            let lim = |a: T| T::select(is_inf(a), a.signum(), zero);
+            let pick = |at_inf: T, p: T| {
+                T::select(
+                    origin,
+                    zero,
+                    T::select(is_inf(x), at_inf, T::select(is_inf(y), at_inf, p)),
+                )
+            };
+            // The partials are scale-free (|x/h| ≤ 1); when h rounded to a subnormal or
+            // overflowed although x and y are finite, form them from x/m and y/m with
+            // m = max(|x|, |y|), as the value itself is computed.
+            let scaled = || {
+                let m = x.abs().binary(B::Max, y.abs());
+                let (xs, ys) = (x / m, y / m);
+                let hs = xs.binary(B::Hypot, ys);
+                (xs / hs, ys / hs, hs, m)
+            };
+            let plain = || (x / h, y / h, h, one);
+            let (u, w, hs, m) = if T::LANES {
+                let (p, q) = (plain(), scaled());
+                let out = h.mask(Compare::Lt, T::min_positive_value());
+                let keep = |a: T, b: T| {
+                    T::select(out, b, T::select(h.mask(Compare::Eq, T::infinity()), b, a))
+                };
+                (
+                    keep(p.0, q.0),
+                    keep(p.1, q.1),
+                    keep(p.2, q.2),
+                    keep(p.3, q.3),
+                )
+            } else if h.is_normal() {
+                plain()
+            } else {
+                scaled()
+            };
+            // Second partials v/h, as (v/hs)/m: no overflow or underflow of h itself.
+            let over_h = |v: T| v / hs / m;
             (
                 pick(lim(x), u),
                 pick(lim(y), w),
-                d2!(pick(zero, w * w / h)),
-                d2!(pick(zero, -(u * w) / h)),
-                d2!(pick(zero, u * u / h)),
+                d2!(pick(zero, over_h(w * w))),
+                d2!(pick(zero, over_h(-(u * w)))),
+                d2!(pick(zero, over_h(u * u))),
             )
         }
         B::Log => {

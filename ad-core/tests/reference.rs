@@ -102,8 +102,11 @@
 //! Two normwise-rule components are skipped where their scale `S` (the largest second
 //! partial) is beyond the range of `T` (f32 at `atan2(2⁻¹⁴⁹, −2⁻¹⁴⁹)` and `log(2⁻¹²⁶,
 //! b)`): the formula's terms are of size `S` and overflow, so no `T` result is
-//! meaningful there. Two exceptions are listed with their reasons in [`known_bug`] (a
-//! bug in ad-core, asserted by an ignored test) and [`primitive_exception`] (policy 1).
+//! meaningful there. Two findings of these rows were fixed in ad-core: hypot's partials
+//! in f32 at `(2⁻¹⁴⁹, ±2⁻¹⁴⁹)` and `(f32::MAX, f32::MAX)`, where `h` rounds to a
+//! subnormal or overflows (now formed from `x/m`, `y/m` with `m = max(|x|, |y|)`), and
+//! `asinh(±f32::MAX)`, which `std`'s formula overflows to `±∞` (now `ln|x| + ln 2` above
+//! `1/ε`).
 //!
 //! The reverse mode (`Tape::gradient`, a `Program` recorded at another point and
 //! replayed with `Program::gradient`, and forward over reverse with `Program::hessian`)
@@ -338,11 +341,6 @@ struct Report {
     skipped_range: usize,
     /// Rows whose input exists only in f64 (not exact in f32): skipped in f32.
     skipped_f64_only: usize,
-    /// Components of a [`known_bug`] row: skipped here, asserted by the ignored test
-    /// `known_bugs_at_edge_points`.
-    skipped_known: usize,
-    /// Compare only the [`known_bug`] components (the ignored test).
-    only_known: bool,
     failures: Vec<String>,
     /// Worst error (ulp of the reference) per (precision, function, type, component).
     worst: BTreeMap<(String, String, String, String), f64>,
@@ -376,8 +374,6 @@ impl Report {
             skipped_nan: 0,
             skipped_range: 0,
             skipped_f64_only: 0,
-            skipped_known: 0,
-            only_known: false,
             failures: Vec::new(),
             worst: BTreeMap::new(),
         }
@@ -418,18 +414,7 @@ impl Report {
             return;
         }
         let p = prec::<T>();
-        let got_t = got;
         let got = got.to_f64_exact();
-        let bug = !is_value && known_bug(c.func, p, c.x, c.y).is_some();
-        if bug != self.only_known {
-            self.skipped_known += usize::from(bug);
-            return;
-        }
-        if is_value && primitive_exception(c.func, c.x, got_t) {
-            // Policy 1: the value is the primitive's (see `primitive_exception`).
-            self.skipped_known += 1;
-            return;
-        }
         if tol.norm > 0.0 && scale > T::max_value().to_f64_exact() {
             // A normwise bound relative to a scale that `T` cannot represent: the
             // formula's terms (of that size) overflow `T`, so no value of `T` is
@@ -522,13 +507,11 @@ impl Report {
         }
         println!(
             "{what}: {} compared, {} skipped (nan reference), {} skipped (outside f32 range), \
-             {} f32 rows skipped (f64-only input), {} skipped (known bug / primitive's value), \
-             {} failures",
+             {} f32 rows skipped (f64-only input), {} failures",
             self.compared,
             self.skipped_nan,
             self.skipped_range,
             self.skipped_f64_only,
-            self.skipped_known,
             self.failures.len()
         );
         if !self.failures.is_empty() {
@@ -541,9 +524,6 @@ impl Report {
                 self.failures.len(),
                 self.compared
             );
-        }
-        if self.only_known {
-            return;
         }
         // A broken parser or a table of nan must not pass vacuously.
         let tried = self.compared + self.skipped_nan + self.skipped_range;
@@ -559,43 +539,6 @@ impl Report {
 // ---------------------------------------------------------------------------
 // Edge-point exceptions
 // ---------------------------------------------------------------------------
-
-/// Rows where ad-core's derivatives are wrong (a bug in ad-core, not an ill-conditioned
-/// point): their derivative components are skipped by the regular tests and asserted
-/// by the ignored test `known_bugs_at_edge_points`, which fails until the bug is fixed.
-fn known_bug(func: &str, p: &str, x: f64, y: f64) -> Option<&'static str> {
-    // hypot's partials x/h, y/h (and x²/h³, ...) are formed from the rounded value
-    // h = hypot(x, y). Where h leaves the normal range of T although the partials
-    // do not (they are scale-free: |x/h| <= 1), they come out wrong: in f32,
-    // hypot(2⁻¹⁴⁹, 2⁻¹⁴⁹) rounds to the subnormal 2⁻¹⁴⁹ (√2 lost), so ∂/∂x = 1 instead
-    // of 1/√2; hypot(f32::MAX, f32::MAX) overflows to ∞, so ∂/∂x = 0. The inputs are
-    // exact and the partials perfectly conditioned (relative condition number <= 1),
-    // so this is not the point's fault. Fix: scale before dividing (m = max(|x|,
-    // |y|), u = x/m, w = y/m, ∂/∂x = u/hypot(u, w)), as the value computation does.
-    let (f32_sub, f32_max) = (f64::from(f32::MIN_POSITIVE), f64::from(f32::MAX));
-    if func == "hypot" && p == "f32" {
-        let h = x.hypot(y);
-        if h < f32_sub || h > f32_max {
-            return Some("hypot partials from an out-of-range h");
-        }
-    }
-    None
-}
-
-/// Values that policy 1 of the crate docs ("values are the primitive's") explains:
-/// `std`'s `f32::asinh` computes `ln(|x| + |x|/(hypot(1, 1/|x|) + 1/|x|))`, whose
-/// `|x| + |x|/…` ≈ 2|x| overflows for |x| > f32::MAX / 2, so `asinh(±f32::MAX)` is
-/// `±∞` instead of ±89.4. ad-core returns the primitive's value by policy (the value
-/// is then exactly the primitive's, which is checked); `acosh` and `atanh` are the
-/// documented exceptions where ad-core uses its own formula, and `asinh` could join
-/// them (`asinh(x) = sign(x)·(ln|x| + ln 2)` above 2¹²); the `libm` back end passes.
-fn primitive_exception<T: Primitive>(func: &str, x: f64, got: T) -> bool {
-    if func != "asinh" || x.abs() <= T::max_value().to_f64_exact() / 2.0 {
-        return false;
-    }
-    let prim = num_traits::Float::asinh(T::constant(x));
-    !prim.is_finite() && got.to_f64_exact() == prim.to_f64_exact()
-}
 
 // ---------------------------------------------------------------------------
 // Tolerances (justified in the module docs)
@@ -1087,30 +1030,4 @@ fn tables_cover_all_functions() {
         binary.into_iter().collect::<Vec<_>>(),
         ["add", "atan2", "div", "hypot", "log", "mul", "powf", "sub"]
     );
-}
-
-/// The rows of [`known_bug`], asserted: fails until ad-core computes hypot's partials
-/// with scaling (see [`known_bug`]).
-#[test]
-#[ignore = "bug in ad-core: hypot's partials are formed from an overflowed/subnormal h (see known_bug)"]
-fn known_bugs_at_edge_points() {
-    let kinds = [
-        Kind::Dual,
-        Kind::Dual3,
-        Kind::Hyper,
-        Kind::Dual2,
-        Kind::Nested,
-        Kind::Tape,
-        Kind::Replay,
-        Kind::TapeHessian,
-    ];
-    for kind in kinds {
-        let rows = binary_rows();
-        let mut r = Report::new(Part::Derivatives(kind));
-        r.only_known = true;
-        check_binary::<f64>(&rows, &mut r);
-        check_binary::<f32>(&rows, &mut r);
-        assert!(r.compared > 0, "{kind:?}: no known-bug row compared");
-        r.finish(&format!("known bugs, {kind:?}"));
-    }
 }

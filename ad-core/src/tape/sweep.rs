@@ -136,12 +136,17 @@ where
 /// Adds `c` to the adjoint of node `i` and marks it reached, in the lanes of `m`
 /// (every lane for a number that holds one point).
 #[inline(always)]
-fn acc<S: Real>(adj: &mut [S], reached: &mut [S::Mask], i: usize, c: S, m: S::Mask)
-where
+fn acc<S: Real, const PER_LANE: bool>(
+    adj: &mut [S],
+    reached: &mut [S::Mask],
+    i: usize,
+    c: S,
+    m: S::Mask,
+) where
     S::Mask: MaskOps,
 {
     if let (Some(a), Some(r)) = (adj.get_mut(i), reached.get_mut(i)) {
-        if S::LANES {
+        if PER_LANE {
             *a = S::select(m, *a + c, *a);
             *r = r.or(m);
         } else {
@@ -158,8 +163,28 @@ where
 /// partials are. A reached adjoint that is exactly zero still multiplies its partials,
 /// so `0 · ∞` is NaN here as in forward mode. Over lanes, reaching is tracked lane by
 /// lane (a `select` reaches each branch in the lanes that take it).
-#[allow(clippy::too_many_lines)]
 pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
+    nodes: &[u32],
+    customs: &[Option<&'static Custom<T>>],
+    work: &[S],
+    adj: &mut [S],
+    reached: &mut [S::Mask],
+    seeds: &[(u32, S)],
+    grad: &mut [S],
+) where
+    S::Mask: MaskOps,
+{
+    // Lanes differ in what they reach only through a select: without one, every lane
+    // reaches the same nodes and one flag per node serves them all.
+    if S::LANES && nodes.iter().any(|&r| Node(r).code() == op::SELECT) {
+        reverse_with::<T, S, true>(nodes, customs, work, adj, reached, seeds, grad);
+    } else {
+        reverse_with::<T, S, false>(nodes, customs, work, adj, reached, seeds, grad);
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn reverse_with<T: Primitive, S: Real<Primitive = T>, const PER_LANE: bool>(
     nodes: &[u32],
     customs: &[Option<&'static Custom<T>>],
     work: &[S],
@@ -182,7 +207,7 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
     }
     let all = <S::Mask as MaskOps>::splat(true);
     for &(o, w) in seeds {
-        acc(adj, reached, o as usize, w, all);
+        acc::<S, PER_LANE>(adj, reached, o as usize, w, all);
     }
     let is_const = |j: usize| nodes.get(j).is_some_and(|&r| Node(r).code() == op::CONST);
     for i in (0..len).rev() {
@@ -193,7 +218,7 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
         let w = get(adj, i);
         // A contribution through this node, in the lanes that reach it.
         let acc = |adj: &mut [S], reached: &mut [S::Mask], j: usize, c: S| {
-            acc(adj, reached, j, c, m);
+            acc::<S, PER_LANE>(adj, reached, j, c, m);
         };
         let Some(&raw) = nodes.get(i) else { continue };
         let n = Node(raw);
@@ -202,7 +227,7 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
         match code {
             op::INPUT => {
                 if let Some(g) = grad.get_mut(n.payload()) {
-                    *g = if S::LANES {
+                    *g = if PER_LANE {
                         S::select(m, *g + w, *g)
                     } else {
                         *g + w
@@ -246,8 +271,10 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
                 // multiplication (lane by lane over lanes).
                 let c = holds(get(work, i.wrapping_sub(1)));
                 if S::LANES {
-                    super::sweep::acc(adj, reached, ia, w, m.and(c));
-                    super::sweep::acc(adj, reached, ib, w, m.and(c.not()));
+                    // Each branch is reached in the lanes that take it (`PER_LANE` is
+                    // on: this program has a select).
+                    super::sweep::acc::<S, true>(adj, reached, ia, w, m.and(c));
+                    super::sweep::acc::<S, true>(adj, reached, ib, w, m.and(c.not()));
                 } else {
                     acc(adj, reached, if c.any() { ia } else { ib }, w);
                 }

@@ -399,9 +399,17 @@ impl<'id, T: Primitive> AdNumber for Var<'id, T> {
         let v = self.val.unary(u);
         match u {
             UnaryOp::Powi(n) => {
-                // The exponent travels in a constant node (exact for |n| < 2^24 in f32).
-                let e = Var::constant_of(T::from_i32(n).unwrap_or(T::nan()));
-                self.unary_rec(op::POWI, Some(e), v)
+                // The exponent travels in a constant node, exact for |n| ≤ 2^24 in f32.
+                // A larger one is recorded as x^n = (x^hi)^4096 · x^lo, every exponent
+                // exact (the value may differ from the one powi in the last bits).
+                let e = T::from_i32(n).filter(|e| e.to_i32() == Some(n));
+                match e {
+                    Some(e) => self.unary_rec(op::POWI, Some(Var::constant_of(e)), v),
+                    None => {
+                        let (hi, lo) = (n >> 12, n & 0xfff);
+                        self.powi(hi).powi(4096) * self.powi(lo)
+                    }
+                }
             }
             _ => self.unary_rec(unary_code(u), None, v),
         }
