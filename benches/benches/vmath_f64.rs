@@ -5,6 +5,24 @@
 //!
 //! Run with `RUSTFLAGS="-C target-cpu=native" cargo bench -p benches --bench vmath_f64`
 //! to let the kernels use the host's full vector width.
+//!
+//! ns/element on an Emerald Rapids Xeon (AVX-512; LLVM's tuning for it prefers 256-bit
+//! vectors, so the 8 lanes run as two `ymm` halves), `target-cpu=native`, measured on a
+//! shared, heavily loaded 2-core machine (absolute numbers are inflated, the ratios
+//! are what to read):
+//!
+//! | function | `float64`, L = 8 | `std`, scalar | speed-up |
+//! |---|---|---|---|
+//! | exp | 5.0 | 11.6 | 2.3× |
+//! | ln | 5.4 | 9.8 | 1.8× |
+//! | sin | 7.9 | 17.8 | 2.2× |
+//! | cos | 7.8 | 24.3 | 3.1× |
+//! | sin_cos | 10.4 | 29.8 | 2.9× |
+//! | tan | 13.0 | 18.5 | 1.4× |
+//! | atan | 6.1 | 14.9 | 2.4× |
+//! | tanh | 8.5 | 33.4 | 3.9× |
+//! | sqrt | 2.5 | 2.3 | 1.0× |
+//! | powf | 26.4 | 30.4 | 1.2× |
 
 use ad_core::vmath::float64 as v;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
