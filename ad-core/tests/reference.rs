@@ -349,9 +349,6 @@ struct Report {
 /// Where a comparison comes from, for the failure message.
 struct Ctx<'a> {
     func: &'a str,
-    /// The inputs (`y` is NaN for a unary row).
-    x: f64,
-    y: f64,
     input: String,
     line: usize,
     kind: Kind,
@@ -631,8 +628,6 @@ fn check_unary<T: Primitive>(rows: &[Row], r: &mut Report) {
         let xt: T = input(x);
         let mut ctx = Ctx {
             func: f,
-            x,
-            y: f64::NAN,
             input: format!("{x:e}"),
             line: row.line,
             kind: Kind::Dual,
@@ -810,8 +805,6 @@ fn check_binary<T: Primitive>(rows: &[Row], r: &mut Report) {
             .fold(0.0_f64, |m, h| m.max(h.abs()));
         let mut ctx = Ctx {
             func: f,
-            x,
-            y,
             input: format!("{x:e}, {y:e}"),
             line: row.line,
             kind: Kind::Dual,
