@@ -28,7 +28,7 @@ RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares \
 -Cdebug-assertions" \
     cargo +nightly build --manifest-path fuzz/Cargo.toml --release --locked \
-    --target "$host" --bins
+    --target-dir fuzz/target --target "$host" --bins
 echo "fuzz build: $(($(date +%s) - start)) s"
 bin=fuzz/target/$host/release
 
