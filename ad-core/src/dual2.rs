@@ -203,6 +203,11 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
         for i in 0..N {
             r.grad[i] = (a.grad[i] - v * b.grad[i]) / b.re;
         }
+        // A gradient part that overflows would meet an exactly zero tangent in the
+        // Hessian: that is the strong-zero path's case.
+        if !r.grad.iter().all(Real::is_all_finite) {
+            return div_slow(a, b);
+        }
         for i in 0..N {
             for j in i..N {
                 r.hess[i][j] = (a.hess[i][j]

@@ -152,9 +152,11 @@ impl<T: Real> AdNumber for HyperDual<T> {
         // From f·b = a: each part of f is (a-part − lower parts of f times b) / b.
         let a = self;
         let v = a.re / b.re;
-        if v.is_all_finite() && a.all_finite() && b.all_finite() {
-            let f1 = (a.e1 - v * b.e1) / b.re;
-            let f2 = (a.e2 - v * b.e2) / b.re;
+        let fast = v.is_all_finite() && a.all_finite() && b.all_finite();
+        let (f1, f2) = ((a.e1 - v * b.e1) / b.re, (a.e2 - v * b.e2) / b.re);
+        // A first-order part that overflows would meet an exactly zero tangent in the
+        // mixed part: that is the strong-zero path's case.
+        if fast && f1.is_all_finite() && f2.is_all_finite() {
             let f12 = (a.e12 - f1 * b.e2 - f2 * b.e1 - v * b.e12) / b.re;
             Self::new(v, f1, f2, f12)
         } else {

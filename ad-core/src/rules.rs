@@ -502,18 +502,25 @@ pub fn binary_at<T: Real, const SECOND: bool>(
         B::Sub => (one, -one, zero, zero, zero),
         B::Mul => (y, x, zero, d2!(one), zero),
         B::Div => {
+            // -(x/y)/y, not -(x/y)·(1/y): 1/y overflows for a subnormal y.
             let r = y.recip();
-            let dy = -value * r;
-            (r, dy, zero, d2!(-(r * r)), d2!(c::<T>(-2.0) * dy * r))
+            let dy = -(value / y);
+            (r, dy, zero, d2!(-(r * r)), d2!(c::<T>(-2.0) * dy / y))
         }
         B::Rem => (one, -(x / y).trunc(), zero, zero, zero),
         B::Powf => powf_partials::<T, SECOND>(x, y, value, wrt),
         B::Atan2 => {
             // d/dx atan2(x, y) = y/(x²+y²), via hypot: no overflow, no atan(x/y).
             let h = x.binary(B::Hypot, y);
-            // Every partial decays like 1/h: zero at an infinite h.
+            // Every partial decays like 1/h: zero at an infinite h. At the origin all
+            // are undefined (NaN, rule 5), also under nesting, where the formula's
+            // x/h would be differentiated into ±∞.
             let inf = h.mask(Compare::Eq, T::infinity());
-            let fin = |p: T| T::select(inf, zero, p);
+            let origin = h.mask(Compare::Eq, zero);
+            // NaN in every component that varies (a NaN constant's zero tangents would
+            // be strong zeros).
+            let nan = (x + y) * T::nan();
+            let fin = |p: T| T::select(inf, zero, T::select(origin, nan, p));
             let (u, w) = (x / h, y / h);
             let hh = h * h;
             (
@@ -577,7 +584,10 @@ pub fn binary_at<T: Real, const SECOND: bool>(
         }
         B::Log => {
             let lb = y.unary(UnaryOp::Ln);
-            let dx = (plus_zero(x) * lb).recip();
+            // 1/x / ln b, not 1/(x ln b): at x = 0 the infinite 1/x carries the limit of
+            // the mixed partial under nesting, where x·ln b would be a zero whose
+            // b-tangent vanishes.
+            let dx = plus_zero(x).recip() / lb;
             let dy = if wrt.y { -value / (y * lb) } else { zero };
             (
                 dx,
@@ -661,6 +671,19 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
             formula()
         }
     };
+    // A power factor (`v = xʸ`, `xʸ⁻¹`) short-circuits on its value alone: it is zero
+    // only at x = 0 or by underflow, where its tangent is zero or below the subnormal
+    // range, so every nesting depth takes the same limit as the primitive (a factor
+    // `y` or `y(y-1)` keeps the exact test: its tangent carries a mixed partial).
+    let unless_zero_power = |z: T, formula: &dyn Fn() -> T| {
+        if T::LANES {
+            T::select(z.mask(Compare::Eq, zero), zero, formula())
+        } else if z == zero {
+            zero
+        } else {
+            formula()
+        }
+    };
     let dx = if wrt.x {
         unless_short(y, &|| y * pow_below(1.0))
     } else {
@@ -668,7 +691,7 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
     };
     let ln_x = if wrt.y { x.unary(UnaryOp::Ln) } else { zero };
     let dy = if wrt.y {
-        unless_short(v, &|| v * ln_x)
+        unless_zero_power(v, &|| v * ln_x)
     } else {
         zero
     };
@@ -683,12 +706,12 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
     };
     let dxy = if wrt.x && wrt.y {
         let p1 = pow_below(1.0);
-        unless_short(p1, &|| p1 * (one + y * ln_x))
+        unless_zero_power(p1, &|| p1 * (one + y * ln_x))
     } else {
         zero
     };
     let dyy = if wrt.y {
-        unless_short(v, &|| v * ln_x * ln_x)
+        unless_zero_power(v, &|| v * ln_x * ln_x)
     } else {
         zero
     };
