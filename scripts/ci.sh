@@ -38,6 +38,19 @@ cargo test --release -p ad-core --features fast-f32 \
     --test kernels --test reference --test special_points --test tape --test tape_capacity
 cargo clippy -p ad-core --features fast-f32 --all-targets -- -D warnings
 
+step "vector kernels and lanes: release samples, the host's SIMD back ends, the portable path, aarch64"
+# 1e6 samples per kernel in release (the debug run above uses 1e5).
+cargo test --release -p ad-core --test vmath_f32 --test vmath_f64 --test lanes
+# The explicit back ends need the target features at compile time: AVX/AVX-512 here.
+CARGO_TARGET_DIR=target/native RUSTFLAGS="-C target-cpu=native" \
+    cargo test --release -p ad-core --test lanes --test vmath_f32 --test vmath_f64 --lib
+# The portable loops, which the back ends replace on x86 and aarch64.
+cargo test -p ad-core --features portable-lanes --test lanes
+cargo clippy -p ad-core --features portable-lanes --all-targets -- -D warnings
+# The NEON back end compiles (no aarch64 machine to run it on here).
+cargo check -p ad-core --target aarch64-unknown-linux-gnu
+cargo check -p ad-core --no-default-features --features libm --target aarch64-unknown-linux-gnu
+
 step "docs (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --workspace
 
