@@ -221,7 +221,11 @@ impl<T: Real, const N: usize> Dual<T, N> {
     #[inline(always)]
     /// The chain rule for one elementary function given its jet at the value.
     pub(crate) fn apply_jet(self, j: Jet<T>) -> Self {
-        Self::new(j.value, self.eps.map(|e| chain(j.d1, e)))
+        let mut eps = self.eps;
+        for e in &mut eps {
+            *e = chain(j.d1, *e);
+        }
+        Self::new(j.value, eps)
     }
     #[inline(always)]
     pub(crate) fn with_value(self, v: T) -> Self {
@@ -229,7 +233,11 @@ impl<T: Real, const N: usize> Dual<T, N> {
     }
     #[inline(always)]
     pub(crate) fn map_all(self, f: impl Fn(T) -> T) -> Self {
-        Self::new(f(self.re), self.eps.map(f))
+        let mut eps = self.eps;
+        for e in &mut eps {
+            *e = f(*e);
+        }
+        Self::new(f(self.re), eps)
     }
     #[inline(always)]
     pub(crate) fn zip_all(mut self, o: Self, f: impl Fn(T, T) -> T) -> Self {

@@ -94,7 +94,7 @@ fn lane<T: LaneMath, const L: usize, const K: usize>(src: &[Lanes<T, L>; K], j: 
 
 /// Writes `value(j)` into `out[start + j]` for the chunk's valid lanes.
 #[inline(always)]
-fn scatter<O, const L: usize>(
+fn scatter<O: Copy, const L: usize>(
     out: &mut [O],
     start: usize,
     valid: usize,
@@ -103,9 +103,9 @@ fn scatter<O, const L: usize>(
     let dst = out.get_mut(start..).unwrap_or(&mut []);
     if valid == L {
         if let Some(Ok(dst)) = dst.get_mut(..L).map(<&mut [O; L]>::try_from) {
-            for (j, o) in dst.iter_mut().enumerate() {
-                *o = value(j);
-            }
+            // The whole block at once: the compiler transposes it with vector shuffles
+            // and stores whole registers.
+            *dst = core::array::from_fn(value);
             return;
         }
     }

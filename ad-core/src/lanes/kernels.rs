@@ -22,6 +22,15 @@ pub trait LaneMath: Primitive {
     fn lanes_sin_cos<const L: usize>(x: [Self; L]) -> ([Self; L], [Self; L]);
 }
 
+/// `f` on every lane (a plain loop: `array::map` is not always inlined).
+#[inline(always)]
+fn each<T: Copy, const L: usize>(mut x: [T; L], f: impl Fn(T) -> T) -> [T; L] {
+    for v in &mut x {
+        *v = f(*v);
+    }
+    x
+}
+
 macro_rules! lane_math {
     ($t:ident, $k:ident) => {
         impl LaneMath for $t {
@@ -37,10 +46,10 @@ macro_rules! lane_math {
                     UnaryOp::Atan => k::atan(x),
                     UnaryOp::Tanh => k::tanh(x),
                     UnaryOp::Sqrt => Arith::sqrt(x).unwrap_or_else(|| k::sqrt(x)),
-                    UnaryOp::Neg => x.map(|v| -v),
-                    UnaryOp::Recip => x.map(|v| 1.0 / v),
-                    UnaryOp::Abs => x.map(|v| <$t as num_traits::Float>::abs(v)),
-                    _ => x.map(|v| crate::Real::unary(v, op)),
+                    UnaryOp::Neg => each(x, |v| -v),
+                    UnaryOp::Recip => each(x, |v| 1.0 / v),
+                    UnaryOp::Abs => each(x, |v| <$t as num_traits::Float>::abs(v)),
+                    _ => each(x, |v| crate::Real::unary(v, op)),
                 }
             }
             #[inline(always)]

@@ -183,7 +183,11 @@ impl<T: LaneMath, const L: usize> Lanes<T, L> {
     #[inline(always)]
     #[must_use]
     pub fn map(self, f: impl Fn(T) -> T) -> Self {
-        Lanes(self.0.map(f))
+        let mut r = self.0;
+        for x in &mut r {
+            *x = f(*x);
+        }
+        Lanes(r)
     }
 
     /// Combines two values lane by lane.
@@ -223,10 +227,12 @@ impl<T: LaneMath, const L: usize> Real for Lanes<T, L> {
     #[inline(always)]
     fn where_exact_zero(t: Self, if_zero: Self, otherwise: Self) -> Self {
         let mut r = otherwise.0;
-        for ((r, t), z) in r.iter_mut().zip(t.0).zip(if_zero.0) {
-            if t == T::ZERO {
-                *r = z;
-            }
+        for i in 0..L {
+            r[i] = if t.0[i] == T::ZERO {
+                if_zero.0[i]
+            } else {
+                r[i]
+            };
         }
         Lanes(r)
     }
@@ -263,10 +269,8 @@ impl<T: LaneMath, const L: usize> Real for Lanes<T, L> {
     #[inline(always)]
     fn select(mask: LaneMask<L>, if_true: Self, if_false: Self) -> Self {
         let mut r = if_false.0;
-        for ((r, m), t) in r.iter_mut().zip(mask.0).zip(if_true.0) {
-            if m {
-                *r = t;
-            }
+        for i in 0..L {
+            r[i] = if mask.0[i] { if_true.0[i] } else { r[i] };
         }
         Lanes(r)
     }
