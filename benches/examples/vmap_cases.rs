@@ -1,0 +1,335 @@
+//! Our side of the comparison against JAX (`benches/jax/compare.sh`): the batched
+//! gradient and Hessian cases, every candidate strategy timed, the fastest reported
+//! as ours.
+//!
+//! Run with `cargo run --release -p benches --example vmap_cases` (compare.sh builds it
+//! with `-C target-cpu=native` and pins it to one core). Each strategy's results are
+//! first checked at every point against the hand-written derivatives; a mismatch
+//! exits with status 1. Timing: 3 untimed warm-up calls over the whole batch, then
+//! the median of 30 timed calls (5 for the slow forward-mode n = 100 strategy),
+//! inputs and outputs preallocated and passed through `black_box`.
+//!
+//! Machine-readable stdout lines:
+//!
+//! ```text
+//! strategy <case> <strategy> median_ms <t> min_ms <t> runs <k>
+//! ours <case> <strategy> median_ms <t>
+//! ```
+//!
+//! `ours` names the fastest strategy of the case. Progress and check results go to
+//! stderr.
+
+#[allow(dead_code)]
+#[path = "../shared/vmap_cases.rs"]
+mod cases;
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use ad_core::{Error, Lanes, VecTape, Workspace};
+use benches::{exact_gradient, exact_hessian, rosenbrock};
+use cases::{
+    LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, exact_lognormal_logpdf_gradient,
+    lognormal_forward, program_gradient, program_hessian, rosenbrock_forward, rosenbrock_hessian,
+    uniform_points,
+};
+
+/// Untimed calls before timing.
+const WARMUP: usize = 3;
+/// Timed calls per strategy (the median is reported).
+const RUNS: usize = 30;
+/// Timed calls of the slow strategies (forward mode over 100 variables).
+const SLOW_RUNS: usize = 5;
+
+/// Points of the log-normal and Rosenbrock n = 2 cases.
+const BIG_BATCH: usize = 1_000_000;
+/// Points of the Rosenbrock n = 100 and n = 10 cases.
+const SMALL_BATCH: usize = 10_000;
+
+/// A failed correctness check or an error from ad-core.
+#[derive(Debug)]
+enum Failure {
+    /// ad-core returned an error.
+    Ad(Error),
+    /// A result differs from the hand-written derivative.
+    Wrong(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Ad(e)
+    }
+}
+
+/// The timings of one case, strategy by strategy.
+struct Case {
+    name: &'static str,
+    timings: Vec<(String, f64)>,
+}
+
+impl Case {
+    fn new(name: &'static str) -> Self {
+        eprintln!("case {name}");
+        Case {
+            name,
+            timings: Vec::new(),
+        }
+    }
+
+    /// Warms up, times `runs` calls of `f`, prints and records the median.
+    fn time(
+        &mut self,
+        strategy: &str,
+        runs: usize,
+        mut f: impl FnMut() -> Result<(), Error>,
+    ) -> Result<(), Failure> {
+        for _ in 0..WARMUP {
+            f()?;
+        }
+        let mut ms = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let start = Instant::now();
+            f()?;
+            ms.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+        ms.sort_by(f64::total_cmp);
+        let median = ms[ms.len() / 2];
+        println!(
+            "strategy {} {strategy} median_ms {median:.4} min_ms {:.4} runs {runs}",
+            self.name, ms[0]
+        );
+        self.timings.push((strategy.to_string(), median));
+        Ok(())
+    }
+
+    /// Prints the fastest strategy as ours.
+    fn finish(self) {
+        if let Some((s, t)) = self.timings.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+            println!("ours {} {s} median_ms {t:.4}", self.name);
+        }
+    }
+}
+
+/// Checks every point's result against the exact one: the largest difference,
+/// relative to the largest exact component of the point (at least `floor`), must
+/// not exceed `tol`.
+fn check<const K: usize>(
+    what: &str,
+    got: impl Iterator<Item = [f64; K]>,
+    want: impl Iterator<Item = [f64; K]>,
+    (tol, floor): (f64, f64),
+) -> Result<(), Failure> {
+    let mut count = 0usize;
+    let mut worst = 0.0f64;
+    for (i, (g, w)) in got.zip(want).enumerate() {
+        let scale = w.iter().fold(floor, |m, v| m.max(v.abs()));
+        let d = g
+            .iter()
+            .zip(&w)
+            .map(|(a, b)| (a - b).abs() / scale)
+            .fold(0.0, f64::max);
+        if d.is_nan() || d > tol {
+            return Err(Failure::Wrong(format!(
+                "{what}: point {i}: got {g:?}, want {w:?} (difference {d:e} > {tol:e})"
+            )));
+        }
+        worst = worst.max(d);
+        count += 1;
+    }
+    eprintln!("  check {what}: {count} points, largest relative difference {worst:.2e}");
+    Ok(())
+}
+
+/// Tolerance and floor of the scale of the f32 log-normal checks: the f32 rounding
+/// of `ln y − μ` and `1/σ²` is a few 1e-7 of the largest component.
+const TOL_LOGNORMAL_F32: (f64, f64) = (2e-5, 1.0);
+/// Tolerance and scale floor of the f64 log-normal checks.
+const TOL_LOGNORMAL_F64: (f64, f64) = (1e-12, 1.0);
+/// Tolerance and scale floor of the f32 Rosenbrock checks: `400 x (y − x²)` loses
+/// up to ≈ 2e-4 absolute to the cancellation in `y − x²` at |x| ≤ 2, so differences
+/// are judged against at least 10 (a wrong derivative is off by O(1) relative).
+const TOL_ROSENBROCK: (f64, f64) = (1e-4, 10.0);
+
+/// Widens an f32 array.
+fn wide<const N: usize>(x: &[f32; N]) -> [f64; N] {
+    x.map(f64::from)
+}
+
+/// Case 1: log-normal log-density gradient, 1e6 points, in `T`.
+macro_rules! lognormal_case {
+    ($t:ty, $name:literal, $tol:expr, [$($l:literal),*]) => {{
+        let mut case = Case::new($name);
+        let pts: Vec<[$t; 3]> = uniform_points(BIG_BATCH, 1, LOGNORMAL_RANGES, |v| v as $t);
+        let mut values: Vec<$t> = vec![0.0; pts.len()];
+        let mut grads: Vec<[$t; 3]> = vec![[0.0; 3]; pts.len()];
+        $(
+            lognormal_forward::<$l, $t>(&pts, &mut values, &mut grads)?;
+            check(
+                concat!("forward-L", $l),
+                grads.iter().map(|g| g.map(f64::from)),
+                pts.iter().map(|p| exact_lognormal_logpdf_gradient(p.map(f64::from))),
+                $tol,
+            )?;
+            case.time(concat!("forward-L", $l), RUNS, || {
+                lognormal_forward::<$l, $t>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
+            })?;
+        )*
+        case.finish();
+    }};
+}
+
+/// Case 2: Rosenbrock n = 2 gradient, 1e6 points, f32, forward mode.
+fn rosenbrock2() -> Result<(), Failure> {
+    let mut case = Case::new("rosenbrock2_grad_f32");
+    let pts: Vec<[f32; 2]> = uniform_points(BIG_BATCH, 2, [ROSENBROCK_RANGE; 2], |v| v as f32);
+    let mut values = vec![0.0f32; pts.len()];
+    let mut grads = vec![[0.0f32; 2]; pts.len()];
+    macro_rules! forward {
+        ($($l:literal),*) => {$(
+            rosenbrock_forward::<$l, 2>(&pts, &mut values, &mut grads)?;
+            check(
+                concat!("forward-L", $l),
+                grads.iter().map(wide),
+                pts.iter().map(|p| exact_gradient(wide(p))),
+                TOL_ROSENBROCK,
+            )?;
+            case.time(concat!("forward-L", $l), RUNS, || {
+                rosenbrock_forward::<$l, 2>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
+            })?;
+        )*};
+    }
+    forward!(8, 16, 32);
+    case.finish();
+    Ok(())
+}
+
+/// Case 3: Rosenbrock n = 100 gradient, batch 1e4, f32: the recorded program
+/// replayed over lanes, and forward mode over 100 variables.
+fn rosenbrock100() -> Result<(), Failure> {
+    const N: usize = 100;
+    let mut case = Case::new("rosenbrock100_grad_f32");
+    let pts: Vec<[f32; N]> = uniform_points(SMALL_BATCH, 3, [ROSENBROCK_RANGE; N], |v| v as f32);
+    let mut values = vec![0.0f32; pts.len()];
+    let mut grads = vec![[0.0f32; N]; pts.len()];
+    let mut tape = VecTape::<f32>::new();
+    let mut prog = tape.record([0.5; N], |x| [rosenbrock(&x)])?;
+    eprintln!("  recorded program: {} nodes", prog.len());
+    macro_rules! replay {
+        ($($l:literal),*) => {$(
+            let mut work = Box::new(Workspace::<Lanes<f32, $l>, W100>::new());
+            program_gradient(&mut prog, &mut work, &pts, &mut values, &mut grads)?;
+            check(
+                concat!("program-L", $l),
+                grads.iter().map(wide),
+                pts.iter().map(|p| exact_gradient(wide(p))),
+                TOL_ROSENBROCK,
+            )?;
+            case.time(concat!("program-L", $l), RUNS, || {
+                program_gradient(&mut prog, black_box(&mut work), black_box(&pts), black_box(&mut values), black_box(&mut grads))
+            })?;
+        )*};
+    }
+    replay!(8, 16, 32, 64);
+    rosenbrock_forward::<8, N>(&pts, &mut values, &mut grads)?;
+    check(
+        "forward-L8",
+        grads.iter().map(wide),
+        pts.iter().map(|p| exact_gradient(wide(p))),
+        TOL_ROSENBROCK,
+    )?;
+    case.time("forward-L8", SLOW_RUNS, || {
+        rosenbrock_forward::<8, N>(
+            black_box(&pts),
+            black_box(&mut values),
+            black_box(&mut grads),
+        )
+    })?;
+    case.finish();
+    Ok(())
+}
+
+/// Flattens a Hessian of f32 into f64.
+fn flat<const N: usize, const NN: usize>(h: &[[f32; N]; N]) -> [f64; NN] {
+    core::array::from_fn(|k| f64::from(h[k / N][k % N]))
+}
+
+/// Case 4: Rosenbrock n = 10 Hessian, batch 1e4, f32: second-order forward mode and
+/// forward-over-reverse on the recorded program.
+fn rosenbrock10_hessian() -> Result<(), Failure> {
+    const N: usize = 10;
+    let mut case = Case::new("rosenbrock10_hess_f32");
+    let pts: Vec<[f32; N]> = uniform_points(SMALL_BATCH, 4, [ROSENBROCK_RANGE; N], |v| v as f32);
+    let mut values = vec![0.0f32; pts.len()];
+    let mut grads = vec![[0.0f32; N]; pts.len()];
+    let mut hess = vec![[[0.0f32; N]; N]; pts.len()];
+    let exact = |p: &[f32; N]| -> [f64; N * N] {
+        let h = exact_hessian(wide(p));
+        core::array::from_fn(|k| h[k / N][k % N])
+    };
+    macro_rules! check_all {
+        ($what:expr) => {
+            check(
+                concat!($what, " gradient"),
+                grads.iter().map(wide),
+                pts.iter().map(|p| exact_gradient(wide(p))),
+                TOL_ROSENBROCK,
+            )?;
+            check::<{ N * N }>(
+                concat!($what, " Hessian"),
+                hess.iter().map(flat),
+                pts.iter().map(exact),
+                TOL_ROSENBROCK,
+            )?;
+        };
+    }
+    macro_rules! forward {
+        ($($l:literal),*) => {$(
+            rosenbrock_hessian::<$l, N>(&pts, &mut values, &mut grads, &mut hess)?;
+            check_all!(concat!("forward2-L", $l));
+            case.time(concat!("forward2-L", $l), RUNS, || {
+                rosenbrock_hessian::<$l, N>(black_box(&pts), black_box(&mut values), black_box(&mut grads), black_box(&mut hess))
+            })?;
+        )*};
+    }
+    forward!(4, 8, 16, 32);
+    let mut tape = VecTape::<f32>::new();
+    let mut prog = tape.record([0.5; N], |x| [rosenbrock(&x)])?;
+    eprintln!("  recorded program: {} nodes", prog.len());
+    macro_rules! replay {
+        ($($l:literal),*) => {$(
+            let mut work = Box::new(Workspace::<ad_core::Dual<Lanes<f32, $l>, N>, W10>::new());
+            program_hessian(&mut prog, &mut work, &pts, &mut values, &mut grads, &mut hess)?;
+            check_all!(concat!("program-L", $l));
+            case.time(concat!("program-L", $l), RUNS, || {
+                program_hessian(&mut prog, black_box(&mut work), black_box(&pts), black_box(&mut values), black_box(&mut grads), black_box(&mut hess))
+            })?;
+        )*};
+    }
+    replay!(4, 8, 16, 32);
+    case.finish();
+    Ok(())
+}
+
+fn run() -> Result<(), Failure> {
+    lognormal_case!(f32, "lognormal_grad_f32", TOL_LOGNORMAL_F32, [8, 16, 32]);
+    lognormal_case!(f64, "lognormal_grad_f64", TOL_LOGNORMAL_F64, [4, 8, 16, 32]);
+    rosenbrock2()?;
+    rosenbrock100()?;
+    rosenbrock10_hessian()?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Ad(e)) => {
+            eprintln!("ERROR from ad-core: {e:?}");
+            ExitCode::FAILURE
+        }
+        Err(Failure::Wrong(msg)) => {
+            eprintln!("WRONG RESULT {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

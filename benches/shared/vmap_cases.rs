@@ -1,0 +1,168 @@
+//! The batched (vmap) cases of the comparison against JAX, shared by the criterion
+//! bench `vmap` and the `vmap_cases` example (both `#[path]`-include this file):
+//! the two workloads, the inputs, the hand-written derivatives the results are
+//! checked against, and one `#[inline(never)]` entry point per strategy.
+//!
+//! The JAX side (`benches/jax/cases.py`) writes the same functions with the same
+//! operations in the same order.
+
+use ad_core::{Dual, Error, LaneMath, Lanes, Program, Real, Workspace, vmap};
+use benches::rosenbrock;
+
+/// `0.5 ln(2π)`, the constant of the normal log-density.
+pub const HALF_LN_2PI: f64 = 0.918_938_533_204_672_7;
+
+/// The log-normal log-density in `(y, μ, σ)`, the seed lecture's Wengert-list example:
+/// `−ln y − ln σ − ½ ln(2π) − (ln y − μ)² / (2σ²)`.
+///
+/// The JAX side computes the same expression in the same order.
+#[inline(always)]
+pub fn lognormal_logpdf<T: Real>([y, mu, sigma]: [T; 3]) -> T {
+    let ly = y.ln();
+    let z = ly - mu;
+    -ly - sigma.ln() - T::constant(HALF_LN_2PI) - z * z / (T::constant(2.0) * sigma * sigma)
+}
+
+/// The gradient of [`lognormal_logpdf`] written out by hand:
+/// `(−1/y − z/(σ² y), z/σ², −1/σ + z²/σ³)` with `z = ln y − μ`.
+pub fn exact_lognormal_logpdf_gradient([y, mu, sigma]: [f64; 3]) -> [f64; 3] {
+    let z = y.ln() - mu;
+    let s2 = sigma * sigma;
+    [
+        -1.0 / y - z / (s2 * y),
+        z / s2,
+        -1.0 / sigma + z * z / (s2 * sigma),
+    ]
+}
+
+/// SplitMix64: a small deterministic generator, so that every run times the same
+/// inputs without a dependency.
+struct SplitMix(u64);
+
+impl SplitMix {
+    /// A uniform number in `[0, 1)` (53 random bits).
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// `count` points with coordinate `k` uniform in `ranges[k]` (open interval up to
+/// rounding), converted by `conv`; deterministic in `seed`.
+pub fn uniform_points<T, const N: usize>(
+    count: usize,
+    seed: u64,
+    ranges: [(f64, f64); N],
+    conv: impl Fn(f64) -> T,
+) -> Vec<[T; N]> {
+    let mut rng = SplitMix(seed);
+    (0..count)
+        .map(|_| {
+            core::array::from_fn(|k| {
+                conv(ranges[k].0 + (ranges[k].1 - ranges[k].0) * rng.uniform())
+            })
+        })
+        .collect()
+}
+
+/// The log-normal inputs: `y ∈ (0.5, 5)`, `μ ∈ (−1, 1)`, `σ ∈ (0.5, 2)`.
+pub const LOGNORMAL_RANGES: [(f64, f64); 3] = [(0.5, 5.0), (-1.0, 1.0), (0.5, 2.0)];
+
+/// The Rosenbrock inputs: every coordinate in `(−2, 2)`.
+pub const ROSENBROCK_RANGE: (f64, f64) = (-2.0, 2.0);
+
+/// Value and gradient of [`lognormal_logpdf`] at every point, forward mode over
+/// `Dual<Lanes<T, L>, 3>`.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn lognormal_forward<const L: usize, T: LaneMath>(
+    points: &[[T; 3]],
+    values: &mut [T],
+    grads: &mut [[T; 3]],
+) -> Result<(), Error> {
+    vmap::gradient::<L, _, _, _>(lognormal_logpdf, points, values, grads)
+}
+
+/// Value and gradient of Rosenbrock over `N` variables at every point, forward mode
+/// over `Dual<Lanes<f32, L>, N>`.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn rosenbrock_forward<const L: usize, const N: usize>(
+    points: &[[f32; N]],
+    values: &mut [f32],
+    grads: &mut [[f32; N]],
+) -> Result<(), Error> {
+    vmap::gradient::<L, _, _, _>(
+        |x: [Dual<Lanes<f32, L>, N>; N]| rosenbrock(&x),
+        points,
+        values,
+        grads,
+    )
+}
+
+/// Value and gradient of a recorded program at every point, replayed over
+/// `Lanes<f32, L>` (batched reverse mode).
+///
+/// # Errors
+///
+/// What [`vmap::program_gradient`] returns.
+#[inline(never)]
+pub fn program_gradient<const L: usize, const N: usize, const W: usize>(
+    prog: &mut Program<'_, f32, N, 1>,
+    work: &mut Workspace<Lanes<f32, L>, W>,
+    points: &[[f32; N]],
+    values: &mut [f32],
+    grads: &mut [[f32; N]],
+) -> Result<(), Error> {
+    vmap::program_gradient(prog, work, points, values, grads)
+}
+
+/// Value, gradient and Hessian of Rosenbrock over `N` variables at every point, one
+/// second-order forward pass over `Dual2<Lanes<f32, L>, N>` per chunk.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn rosenbrock_hessian<const L: usize, const N: usize>(
+    points: &[[f32; N]],
+    values: &mut [f32],
+    grads: &mut [[f32; N]],
+    hess: &mut [[[f32; N]; N]],
+) -> Result<(), Error> {
+    vmap::hessian::<L, _, _, _>(|x| rosenbrock(&x), points, values, grads, hess)
+}
+
+/// Value, gradient and Hessian of a recorded program at every point, by
+/// forward-over-reverse over `Dual<Lanes<f32, L>, N>`.
+///
+/// # Errors
+///
+/// What [`vmap::program_hessian`] returns.
+#[inline(never)]
+pub fn program_hessian<const L: usize, const N: usize, const W: usize>(
+    prog: &mut Program<'_, f32, N, 1>,
+    work: &mut Workspace<Dual<Lanes<f32, L>, N>, W>,
+    points: &[[f32; N]],
+    values: &mut [f32],
+    grads: &mut [[f32; N]],
+    hess: &mut [[[f32; N]; N]],
+) -> Result<(), Error> {
+    vmap::program_hessian(prog, work, points, values, grads, hess)
+}
+
+/// Workspace nodes for the recorded Rosenbrock n = 100 (895 nodes).
+pub const W100: usize = 1024;
+
+/// Workspace nodes for the recorded Rosenbrock n = 10 (85 nodes).
+pub const W10: usize = 128;
