@@ -269,8 +269,8 @@ impl<T: LaneMath, const L: usize> Real for Lanes<T, L> {
     #[inline(always)]
     fn select(mask: LaneMask<L>, if_true: Self, if_false: Self) -> Self {
         let mut r = if_false.0;
-        for i in 0..L {
-            r[i] = if mask.0[i] { if_true.0[i] } else { r[i] };
+        for (i, r) in r.iter_mut().enumerate() {
+            *r = if mask.0[i] { if_true.0[i] } else { *r };
         }
         Lanes(r)
     }
