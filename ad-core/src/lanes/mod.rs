@@ -227,12 +227,8 @@ impl<T: LaneMath, const L: usize> Real for Lanes<T, L> {
     #[inline(always)]
     fn where_exact_zero(t: Self, if_zero: Self, otherwise: Self) -> Self {
         let mut r = otherwise.0;
-        for i in 0..L {
-            r[i] = if t.0[i] == T::ZERO {
-                if_zero.0[i]
-            } else {
-                r[i]
-            };
+        for (i, r) in r.iter_mut().enumerate() {
+            *r = if t.0[i] == T::ZERO { if_zero.0[i] } else { *r };
         }
         Lanes(r)
     }
