@@ -9,7 +9,8 @@
 //! still gives (they fail until it is fixed); `#[ignore = "slow: ..."]` ones are too
 //! expensive for every run.
 //!
-//! `Error::LengthMismatch` belongs to the batched (`vmap`) API and is tested with it.
+//! `Error::LengthMismatch` comes from the batched (`vmap`) API: its section checks
+//! every helper and every output slice (`tests/lanes.rs` checks the results).
 
 #[cfg(feature = "alloc")]
 use ad_core::VecTape;
@@ -654,4 +655,88 @@ fn binomial_schedule_sizes() {
     // The first actions of a huge schedule come at once.
     let mut s = BinomialSchedule::<4>::new(usize::MAX);
     assert!(s.next().is_some());
+}
+
+// ---------------------------------------------------------------------------
+// LengthMismatch: every vmap helper, every output slice
+// ---------------------------------------------------------------------------
+
+#[test]
+fn length_mismatch_display() {
+    let e = Error::LengthMismatch {
+        expected: 5,
+        found: 4,
+    };
+    assert_eq!(
+        e.to_string(),
+        "length mismatch: 5 points, but an output slice holds 4"
+    );
+}
+
+#[test]
+fn length_mismatch_from_every_vmap_helper() -> Result<(), Error> {
+    use ad_core::{Lanes, vmap};
+    fn f<T: Real>([x, y]: [T; 2]) -> T {
+        x * y + x.sin()
+    }
+    let pts = [[1.0_f64, 2.0]; 5];
+    let e = |found| Err(Error::LengthMismatch { expected: 5, found });
+    // values
+    assert_eq!(
+        vmap::values::<4, _, _, _, _>(|x| [f(x)], &pts, &mut [[0.0]; 3]),
+        e(3)
+    );
+    // gradient: values, then gradients
+    assert_eq!(
+        vmap::gradient::<4, _, _, _>(f, &pts, &mut [0.0; 6], &mut [[0.0; 2]; 5]),
+        e(6)
+    );
+    assert_eq!(
+        vmap::gradient::<4, _, _, _>(f, &pts, &mut [0.0; 5], &mut [[0.0; 2]; 0]),
+        e(0)
+    );
+    // jacobian
+    let jf = |x: [_; 2]| [f(x), f(x)];
+    assert_eq!(
+        vmap::jacobian::<4, _, _, _, _>(jf, &pts, &mut [[0.0; 2]; 4], &mut [[[0.0; 2]; 2]; 5]),
+        e(4)
+    );
+    assert_eq!(
+        vmap::jacobian::<4, _, _, _, _>(jf, &pts, &mut [[0.0; 2]; 5], &mut [[[0.0; 2]; 2]; 7]),
+        e(7)
+    );
+    // hessian: values, gradients, Hessians
+    let (mut v, mut g, mut h) = ([0.0; 5], [[0.0; 2]; 5], [[[0.0; 2]; 2]; 5]);
+    assert_eq!(
+        vmap::hessian::<4, _, _, _>(f, &pts, &mut v[..1], &mut g, &mut h),
+        e(1)
+    );
+    assert_eq!(
+        vmap::hessian::<4, _, _, _>(f, &pts, &mut v, &mut g[..2], &mut h),
+        e(2)
+    );
+    assert_eq!(
+        vmap::hessian::<4, _, _, _>(f, &pts, &mut v, &mut g, &mut h[..3]),
+        e(3)
+    );
+    // the replayed program
+    let mut tape: Tape<f64, 16> = Tape::new();
+    let mut prog = tape.record([1.0, 2.0], |x| [f(x)])?;
+    let mut work = Workspace::<Lanes<f64, 4>, 16>::new();
+    assert_eq!(
+        vmap::program_gradient(&mut prog, &mut work, &pts, &mut v[..4], &mut g),
+        e(4)
+    );
+    assert_eq!(
+        vmap::program_gradient(&mut prog, &mut work, &pts, &mut v, &mut g[..0]),
+        e(0)
+    );
+    let mut work2 = Workspace::<Dual<Lanes<f64, 4>, 2>, 16>::new();
+    assert_eq!(
+        vmap::program_hessian(&mut prog, &mut work2, &pts, &mut v, &mut g, &mut h[..4]),
+        e(4)
+    );
+    // Nothing was written by a call that failed its length check.
+    assert_eq!((v, g, h), ([0.0; 5], [[0.0; 2]; 5], [[[0.0; 2]; 2]; 5]));
+    Ok(())
 }
