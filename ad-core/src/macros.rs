@@ -446,7 +446,7 @@ macro_rules! impl_ad_number {
     (@unary $($name:ident $Op:ident $doc:literal),*) => {
         $(
             #[doc = concat!("The ", $doc, ".")]
-            #[inline]
+            #[inline(always)]
             #[must_use]
             pub fn $name(self) -> Self {
                 self.apply_unary($crate::rules::UnaryOp::$Op)
@@ -457,7 +457,7 @@ macro_rules! impl_ad_number {
     (@binary $($name:ident $Op:ident $doc:literal),*) => {
         $(
             #[doc = concat!("The ", $doc, ".")]
-            #[inline]
+            #[inline(always)]
             #[must_use]
             pub fn $name(self, other: Self) -> Self {
                 self.apply_binary($crate::rules::BinaryOp::$Op, other)
@@ -637,7 +637,7 @@ macro_rules! impl_ad_number {
     };
     (@float_unary $($f:ident)*) => {
         $(
-            #[inline]
+            #[inline(always)]
             fn $f(self) -> Self {
                 Self::$f(self)
             }
@@ -645,7 +645,7 @@ macro_rules! impl_ad_number {
     };
     (@float_binary $($f:ident)*) => {
         $(
-            #[inline]
+            #[inline(always)]
             fn $f(self, other: Self) -> Self {
                 Self::$f(self, other)
             }
