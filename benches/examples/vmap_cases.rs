@@ -16,6 +16,12 @@
 //! ours <case> <strategy> median_ms <t>
 //! ```
 //!
+//! Strategies: `forward-L<L>` (`vmap::gradient` over `Dual<Lanes<_, L>, N>`),
+//! `forward2-L<L>` (`vmap::hessian` over `Dual2`), `program-L<L>` (a recorded
+//! `VecTape` program replayed by `vmap::program_gradient` / `program_hessian`), and
+//! `forward-inline-L<L>` / `forward2-inline-L<L>`, the same forward modes of a copy
+//! of `benches::rosenbrock` marked `#[inline(always)]`.
+//!
 //! `ours` names the fastest strategy of the case. Progress and check results go to
 //! stderr.
 
@@ -31,8 +37,8 @@ use ad_core::{Error, Lanes, VecTape, Workspace};
 use benches::{exact_gradient, exact_hessian, rosenbrock};
 use cases::{
     LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, exact_lognormal_logpdf_gradient,
-    lognormal_forward, program_gradient, program_hessian, rosenbrock_forward, rosenbrock_hessian,
-    uniform_points,
+    lognormal_forward, program_gradient, program_hessian, rosenbrock_forward,
+    rosenbrock_forward_inline, rosenbrock_hessian, rosenbrock_hessian_inline, uniform_points,
 };
 
 /// Untimed calls before timing.
@@ -200,6 +206,21 @@ fn rosenbrock2() -> Result<(), Failure> {
         )*};
     }
     forward!(8, 16, 32);
+    macro_rules! forward_inline {
+        ($($l:literal),*) => {$(
+            rosenbrock_forward_inline::<$l, 2>(&pts, &mut values, &mut grads)?;
+            check(
+                concat!("forward-inline-L", $l),
+                grads.iter().map(wide),
+                pts.iter().map(|p| exact_gradient(wide(p))),
+                TOL_ROSENBROCK,
+            )?;
+            case.time(concat!("forward-inline-L", $l), RUNS, || {
+                rosenbrock_forward_inline::<$l, 2>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
+            })?;
+        )*};
+    }
+    forward_inline!(8, 16, 32);
     case.finish();
     Ok(())
 }
@@ -293,6 +314,16 @@ fn rosenbrock10_hessian() -> Result<(), Failure> {
         )*};
     }
     forward!(4, 8, 16, 32);
+    macro_rules! forward_inline {
+        ($($l:literal),*) => {$(
+            rosenbrock_hessian_inline::<$l, N>(&pts, &mut values, &mut grads, &mut hess)?;
+            check_all!(concat!("forward2-inline-L", $l));
+            case.time(concat!("forward2-inline-L", $l), RUNS, || {
+                rosenbrock_hessian_inline::<$l, N>(black_box(&pts), black_box(&mut values), black_box(&mut grads), black_box(&mut hess))
+            })?;
+        )*};
+    }
+    forward_inline!(4, 8, 16);
     let mut tape = VecTape::<f32>::new();
     let mut prog = tape.record([0.5; N], |x| [rosenbrock(&x)])?;
     eprintln!("  recorded program: {} nodes", prog.len());

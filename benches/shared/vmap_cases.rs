@@ -90,6 +90,58 @@ pub fn lognormal_forward<const L: usize, T: LaneMath>(
     vmap::gradient::<L, _, _, _>(lognormal_logpdf, points, values, grads)
 }
 
+/// [`benches::rosenbrock`] with `#[inline(always)]` (the library's is `#[inline]`,
+/// which LLVM declines over the large `Dual<Lanes<..>>` types): the same operations in
+/// the same order, to show what the call boundary costs.
+#[inline(always)]
+pub fn rosenbrock_inline<T: Real>(x: &[T]) -> T {
+    let hundred = T::constant(100.0);
+    let one = T::one();
+    let mut sum = T::zero();
+    for w in x.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let t = b - a * a;
+        let u = one - a;
+        sum = sum + hundred * (t * t) + u * u;
+    }
+    sum
+}
+
+/// Forward-mode gradient over `Dual<Lanes<f32, L>, N>` like [`rosenbrock_forward`],
+/// of [`rosenbrock_inline`].
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn rosenbrock_forward_inline<const L: usize, const N: usize>(
+    points: &[[f32; N]],
+    values: &mut [f32],
+    grads: &mut [[f32; N]],
+) -> Result<(), Error> {
+    vmap::gradient::<L, _, _, _>(
+        |x: [Dual<Lanes<f32, L>, N>; N]| rosenbrock_inline(&x),
+        points,
+        values,
+        grads,
+    )
+}
+
+/// Second-order forward mode like [`rosenbrock_hessian`], of [`rosenbrock_inline`].
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn rosenbrock_hessian_inline<const L: usize, const N: usize>(
+    points: &[[f32; N]],
+    values: &mut [f32],
+    grads: &mut [[f32; N]],
+    hess: &mut [[[f32; N]; N]],
+) -> Result<(), Error> {
+    vmap::hessian::<L, _, _, _>(|x| rosenbrock_inline(&x), points, values, grads, hess)
+}
+
 /// Value and gradient of Rosenbrock over `N` variables at every point, forward mode
 /// over `Dual<Lanes<f32, L>, N>`.
 ///
