@@ -446,7 +446,11 @@ macro_rules! impl_ad_number {
     (@unary $($name:ident $Op:ident $doc:literal),*) => {
         $(
             #[doc = concat!("The ", $doc, ".")]
-            #[inline(always)]
+            // Always inlined when optimizing (over lanes LLVM keeps these large bodies
+            // out of line otherwise); only hinted in debug builds, whose unoptimized
+            // frames of deeply nested types would overflow the stack.
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             #[must_use]
             pub fn $name(self) -> Self {
                 self.apply_unary($crate::rules::UnaryOp::$Op)
@@ -457,7 +461,11 @@ macro_rules! impl_ad_number {
     (@binary $($name:ident $Op:ident $doc:literal),*) => {
         $(
             #[doc = concat!("The ", $doc, ".")]
-            #[inline(always)]
+            // Always inlined when optimizing (over lanes LLVM keeps these large bodies
+            // out of line otherwise); only hinted in debug builds, whose unoptimized
+            // frames of deeply nested types would overflow the stack.
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             #[must_use]
             pub fn $name(self, other: Self) -> Self {
                 self.apply_binary($crate::rules::BinaryOp::$Op, other)
@@ -637,7 +645,8 @@ macro_rules! impl_ad_number {
     };
     (@float_unary $($f:ident)*) => {
         $(
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $f(self) -> Self {
                 Self::$f(self)
             }
@@ -645,7 +654,8 @@ macro_rules! impl_ad_number {
     };
     (@float_binary $($f:ident)*) => {
         $(
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn $f(self, other: Self) -> Self {
                 Self::$f(self, other)
             }
