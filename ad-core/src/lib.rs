@@ -133,8 +133,10 @@
 //!    error, a made-up number is not.
 //! 6. **Piecewise-constant** functions (`floor`, `ceil`, `round`, `trunc`, `signum`)
 //!    have derivative `0` everywhere, including at jumps, `±∞` and NaN; `fract` has `1`.
-//! 7. **NaN in, NaN out** for the derivatives of every smooth function; `±∞` inputs
-//!    give the limit of the derivative where it exists (NaN where the function
+//! 7. **NaN in, NaN out** for the derivatives of every smooth function whose
+//!    derivative depends on its argument; a derivative that is a constant stays that
+//!    constant (`-x`: `-1`, `x + c`: `1`, `powi(x, 0)`: `0`, `powi(x, 1)`: `1`). `±∞`
+//!    inputs give the limit of the derivative where it exists (NaN where the function
 //!    oscillates: `sin(∞)`).
 //! 8. **Arithmetic** (`+ - * /`) follows the same strong-zero rule. The plain product
 //!    and quotient rules run while every component of the operands is finite (the
@@ -173,7 +175,7 @@
 //! | `fract` (any input) | `x - trunc(x)` | `1` |
 //! | `min(x, y)`, `max(x, y)` with `x == y` | `x` | `½`, `½` (so `min(x, x)` has derivative `1`) |
 //! | `min`/`max` with one NaN argument | the other argument | the other argument's |
-//! | any smooth function of NaN | NaN | NaN |
+//! | any smooth function of NaN | NaN | NaN (a constant derivative stays: `-x` has `-1`) |
 //! | `exp(-∞)`, `tanh(±∞)`, `atan(±∞)`, `sqrt(∞)`, `ln(∞)` | `0, ±1, ±π/2, ∞, ∞` | `0` |
 //! | `exp(∞)`, `sinh(±∞)`, `cosh(±∞)` | `∞, ±∞, ∞` | `∞, ∞, ±∞` |
 //! | `sin`, `cos`, `tan` of `±∞` | NaN | NaN |
