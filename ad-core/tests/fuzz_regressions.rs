@@ -203,3 +203,61 @@ fn mixed_partial_zero_by_rounding_depends_on_seeding() {
     let q = f(Dual2::<f64, 2>::variables(x));
     assert_eq!(q.hessian()[0][1], h01.e12);
 }
+
+/// `modes` (allowed disagreement, rule 2 under nesting): `u = log_x(x)` is `1` with a
+/// first derivative that cancels to exactly `0` in `Dual`, while the nested type's
+/// outer tangent of `u` is the whole `Dual` `0 + u''·ε`, where `u''` (`0` exactly in
+/// theory) rounds to a tiny non-zero number. `log(u, u) = 0/0` has infinite/NaN
+/// partials: `Dual`'s strong zero drops them (derivative `0`), the nested type's
+/// tangent is not zero in every component (rule 2 looks at every component), so it
+/// multiplies them (`NaN`). The fuzz rule allows exactly this: nested outer tangent
+/// non-finite where a first-order tangent is exactly zero, its second-order part is
+/// not, and a non-finite partial lies between the node and the output.
+#[test]
+fn nested_strong_zero_looks_at_every_component() {
+    fn f<T: Real>([_x0, x1]: [T; 2]) -> T {
+        let u = x1.log(x1);
+        u.log(u)
+    }
+    let x = [2.0078125, 2.0078125];
+    let u = {
+        let [_, x1] = nested(x);
+        x1.log(x1)
+    };
+    assert_eq!(u.re.eps[1], 0.0);
+    assert_eq!(u.eps[1].re, 0.0);
+    assert_ne!(u.eps[1].eps[1], 0.0, "rounding leaves a second-order part");
+    let d = f(Dual::<f64, 2>::variables(x));
+    assert_eq!(d.eps[1], 0.0);
+    let n = f(nested(x));
+    assert_eq!(n.re.eps[1], 0.0, "the inner level is Dual's");
+    assert!(n.eps[1].re.is_nan(), "nested outer: {:?}", n.eps[1].re);
+}
+
+/// `modes` finding (open): the second-order term of a binary row in `Dual2` and
+/// `HyperDual` multiplies an exactly zero tangent component by an infinite one.
+/// `a = ln x₁` at `x₁ = 0` is `-∞` with `∂a/∂x₁ = +∞` and `∂a/∂x₀ = 0`; `log(a, a)` has
+/// NaN partials there. The output does not depend on `x₀`, so `∂²/∂x₀∂x₁` is `0`: the
+/// nested type and forward-over-reverse say so (strong zero, rule 2), but `Dual2`'s
+/// Hessian and `HyperDual`'s `ε₁ε₂` (seeded `ε₁ = x₀`, `ε₂ = x₁`) are NaN
+/// (`∂² · (0 · ∞)`). A unary row in the same position is fine (`(ln x₁)²` gives `0`).
+#[test]
+#[ignore = "finding: Dual2/HyperDual binary second-order term 0·∞ = NaN (rule 2)"]
+fn binary_second_order_term_zero_times_infinite_tangent() {
+    fn f<T: Real>([_x0, x1]: [T; 2]) -> T {
+        let a = x1.ln();
+        a.log(a)
+    }
+    let x = [0.0, 0.0];
+    let n = f(nested(x));
+    assert_eq!(n.eps[1].eps[0], 0.0);
+    let (_, _, _, h) = on_tape(x, |v| f(v));
+    assert_eq!(h[0][1], 0.0);
+    let q = f(Dual2::<f64, 2>::variables(x));
+    let hd = f([
+        HyperDual::new(0.0, 1.0, 0.0, 0.0),
+        HyperDual::new(0.0, 0.0, 1.0, 0.0),
+    ]);
+    assert_eq!(q.hessian()[0][1], 0.0, "Dual2: {:?}", q.hessian());
+    assert_eq!(hd.e12, 0.0, "HyperDual: {hd:?}");
+}

@@ -358,10 +358,6 @@ pub struct Reference {
     /// A non-finite first or second local partial is used at or after the node (on
     /// its way to the output).
     pub bad_down: [bool; MAX_NODES + MAX_OPS],
-    /// Some node on a path to the output has a non-finite first partial with respect
-    /// to an operand that depends on an input (a boundary point: `sqrt(0)`, `ln(0)`,
-    /// `atan2(0, 0)`, ...).
-    pub nonfinite_d1: bool,
 }
 
 /// The scale at which rounding inside a first-derivative formula varies with its
@@ -392,9 +388,15 @@ struct Local {
 impl Reference {
     /// Builds the reference at `x` (values from the plain `f64` evaluation).
     pub fn new(p: &Program, x: [f64; N]) -> Self {
-        const M: usize = MAX_NODES + MAX_OPS;
-        let mut v = [0.0; M];
+        let mut v = [0.0; MAX_NODES + MAX_OPS];
         p.eval_into(x, &mut v);
+        Self::from_values(p, &v)
+    }
+
+    /// Builds the reference from the values `v` of every node (one lane of a batched
+    /// evaluation, whose kernel functions round differently from the scalar ones).
+    pub fn from_values(p: &Program, v: &[f64; MAX_NODES + MAX_OPS]) -> Self {
+        const M: usize = MAX_NODES + MAX_OPS;
         let deps = p.deps();
         let mut out_of = false;
         let mut locals: [Option<Local>; M] = [None; M];
@@ -507,7 +509,6 @@ impl Reference {
         let mut suffix = [0.0f64; M];
         let mut reached = [false; M];
         let mut bad_down = [false; M];
-        let mut nonfinite_d1 = false;
         suffix[out] = 1.0;
         reached[out] = true;
         for i in (0..p.len).rev() {
@@ -522,7 +523,6 @@ impl Reference {
                 bad_down[i] |= bad;
                 let mut push = |o: usize, d: f64| {
                     if deps[o] != 0 {
-                        nonfinite_d1 |= !d.is_finite();
                         suffix[o] += d.abs() * suffix[i];
                         reached[o] = true;
                         bad_down[o] |= bad_down[i];
@@ -542,7 +542,6 @@ impl Reference {
             reached,
             deps,
             bad_down,
-            nonfinite_d1,
         }
     }
 }
