@@ -429,7 +429,7 @@ fn all_loops<T: Primitive>() {
     let w = [T::constant(1.0), T::constant(-0.5), T::constant(0.25)];
     // Under Miri (an interpreter) the short loops only.
     let ks: &[usize] = if cfg!(miri) {
-        &[1, 3, 20]
+        &[1, 3, 7]
     } else {
         &[1, 2, 3, 7, 20, 64, 200]
     };
