@@ -227,15 +227,19 @@ impl<T: Real, const N: usize> AdNumber for Dual2<T, N> {
             y: !b.tangents_zero(),
         };
         let j = rules::binary::<T, true>(op, a.re, b.re, wrt);
+        // Products of gradient entries: an exactly zero entry is a strong zero against
+        // an infinite one (plain products while all are finite).
+        let fin = a.grad.iter().chain(&b.grad).all(Real::is_all_finite);
+        let m = |p: T, q: T| if fin { p * q } else { strong_mul(p, q) };
         let mut r = Self::constant_of(j.value);
         for i in 0..N {
             r.grad[i] = chain(j.dx, a.grad[i]) + chain(j.dy, b.grad[i]);
             for k in i..N {
                 r.hess[i][k] = chain(j.dx, a.hess[i][k])
                     + chain(j.dy, b.hess[i][k])
-                    + chain(j.dxx, a.grad[i] * a.grad[k])
-                    + chain(j.dxy, a.grad[i] * b.grad[k] + b.grad[i] * a.grad[k])
-                    + chain(j.dyy, b.grad[i] * b.grad[k]);
+                    + chain(j.dxx, m(a.grad[i], a.grad[k]))
+                    + chain(j.dxy, m(a.grad[i], b.grad[k]) + m(b.grad[i], a.grad[k]))
+                    + chain(j.dyy, m(b.grad[i], b.grad[k]));
             }
         }
         r
@@ -246,12 +250,14 @@ impl<T: Real, const N: usize> Dual2<T, N> {
     #[inline(always)]
     /// The chain rule for one elementary function given its jet at the value.
     pub(crate) fn apply_jet(self, j: Jet<T>) -> Self {
+        let fin = self.grad.iter().all(Real::is_all_finite);
+        let m = |p: T, q: T| if fin { p * q } else { strong_mul(p, q) };
         let mut r = Self::constant_of(j.value);
         for i in 0..N {
             r.grad[i] = chain(j.d1, self.grad[i]);
             for k in i..N {
                 r.hess[i][k] =
-                    chain(j.d1, self.hess[i][k]) + chain(j.d2, self.grad[i] * self.grad[k]);
+                    chain(j.d1, self.hess[i][k]) + chain(j.d2, m(self.grad[i], self.grad[k]));
             }
         }
         r

@@ -175,15 +175,19 @@ impl<T: Real> AdNumber for HyperDual<T> {
             y: !b.tangents_zero(),
         };
         let j = rules::binary::<T, true>(op, a.re, b.re, wrt);
+        // Products of tangents: an exactly zero tangent is a strong zero against an
+        // infinite one (plain products while all are finite).
+        let fin = a.all_finite() && b.all_finite();
+        let m = |p: T, q: T| if fin { p * q } else { strong_mul(p, q) };
         Self::new(
             j.value,
             chain(j.dx, a.e1) + chain(j.dy, b.e1),
             chain(j.dx, a.e2) + chain(j.dy, b.e2),
             chain(j.dx, a.e12)
                 + chain(j.dy, b.e12)
-                + chain(j.dxx, a.e1 * a.e2)
-                + chain(j.dxy, a.e1 * b.e2 + a.e2 * b.e1)
-                + chain(j.dyy, b.e1 * b.e2),
+                + chain(j.dxx, m(a.e1, a.e2))
+                + chain(j.dxy, m(a.e1, b.e2) + m(a.e2, b.e1))
+                + chain(j.dyy, m(b.e1, b.e2)),
         )
     }
 }
@@ -196,7 +200,7 @@ impl<T: Real> HyperDual<T> {
             j.value,
             chain(j.d1, self.e1),
             chain(j.d1, self.e2),
-            chain(j.d1, self.e12) + chain(j.d2, self.e1 * self.e2),
+            chain(j.d1, self.e12) + chain(j.d2, strong_mul(self.e1, self.e2)),
         )
     }
     #[inline(always)]
