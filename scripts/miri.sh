@@ -59,8 +59,9 @@ export MIRIFLAGS=${MIRIFLAGS:-"-Zmiri-deterministic-floats"}
 # host only: they are small examples, so on i686 they would re-check the same code for
 # no extra coverage (the unit tests and every integration test file do run there).
 # One example is skipped: `VecTape`'s, which records a 30,000-node program (10,000 loop
-# iterations) to show the tape growing; under Miri it alone took over 2 minutes of CPU
-# (measured, not finished) while the other 128 examples together took about as long.
+# iterations) to show the tape growing; under Miri it had not finished after 2.5
+# minutes of CPU, while the other 128 examples all passed (about 10 minutes of wall
+# time on a shared, heavily loaded 2-core machine, several at a time).
 # VecTape's growth (a too-small recording run again) is exercised by tests/errors.rs
 # (`buffer_too_small_f32_and_vec_tape`, from capacity 0), on both targets.
 DOC_TARGET=host
