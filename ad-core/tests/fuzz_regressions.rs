@@ -260,3 +260,23 @@ fn binary_second_order_term_zero_times_infinite_tangent() {
     assert_eq!(q.hessian()[0][1], 0.0, "Dual2: {:?}", q.hessian());
     assert_eq!(hd.e12, 0.0, "HyperDual: {hd:?}");
 }
+
+/// `modes` over lanes (allowed, not bit for bit): the sign of a zero derivative may
+/// depend on the other lanes. `Dual`'s product rule takes its strong-zero path for the
+/// whole batch when any lane has a non-finite component; that path writes `+0` for an
+/// exactly zero tangent where the plain rule gives `0 · c + a · 0 = -0` (here `c < 0`).
+/// Values and non-zero derivatives are the scalar ones bit for bit; the target compares
+/// derivatives with `==`.
+#[test]
+fn lanes_zero_sign_depends_on_other_lanes() {
+    use ad_core::Lanes;
+    let c = -7.740_234_375;
+    let s = Dual::<f64, 1>::new(-3.13, [0.0]) * Dual::constant_of(c);
+    let with_nan = Dual::<Lanes<f64, 2>, 1>::new(Lanes([-3.13, f64::NAN]), [Lanes([0.0; 2])])
+        * Dual::constant_of(Lanes::splat(c));
+    let finite = Dual::<Lanes<f64, 2>, 1>::new(Lanes([-3.13, 1.0]), [Lanes([0.0; 2])])
+        * Dual::constant_of(Lanes::splat(c));
+    assert_eq!(s.eps[0], with_nan.eps[0].0[0]);
+    assert_eq!(s.eps[0].to_bits(), finite.eps[0].0[0].to_bits());
+    assert!(s.eps[0].is_sign_negative() && with_nan.eps[0].0[0].is_sign_positive());
+}
