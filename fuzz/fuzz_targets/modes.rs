@@ -504,10 +504,14 @@ fn check_lanes(
             let (a, b) = match node {
                 Node::Input(k) => {
                     let want = Dual2::<f64, N>::variable_at(pts[l][k], k);
+                    let (d, q) = (dual_lane(&dl[j], l), dual2_lane(&ql[j], l));
                     assert!(
                         same_bits(lane(vl[j], l), pts[l][k])
-                            && dual_lane(&dl[j], l) == Dual::variable_at(pts[l][k], k)
-                            && dual2_lane(&ql[j], l) == want,
+                            && same_bits(d.re, pts[l][k])
+                            && d.eps == Dual::<f64, N>::variable_at(0.0, k).eps
+                            && same_bits(q.value(), pts[l][k])
+                            && q.gradient() == want.gradient()
+                            && q.hessian() == want.hessian(),
                         "input {k}: {}",
                         lctx(l)
                     );
