@@ -280,3 +280,27 @@ fn lanes_zero_sign_depends_on_other_lanes() {
     assert_eq!(s.eps[0].to_bits(), finite.eps[0].0[0].to_bits());
     assert!(s.eps[0].is_sign_negative() && with_nan.eps[0].0[0].is_sign_positive());
 }
+
+/// `modes` finding (open): `powf` at `0⁰`. The table's mixed partial
+/// `∂²(bᵉ)/∂b∂e = b^(e-1)(1 + e ln b)` is undefined there (`∞ · NaN`) and `Dual2` says
+/// NaN (rule 5), but the nested type differentiates the first-derivative formulas and
+/// gets an asymmetric Hessian (`+∞` one way, `0` the other), and so does
+/// forward-over-reverse. Same family as the fixed `atan2`-at-the-origin finding.
+#[test]
+#[ignore = "finding: nested/tape mixed partial of powf at 0^0 is ±∞ or 0, not NaN"]
+fn powf_zero_to_the_zero_mixed_partial_is_nan_everywhere() {
+    fn f<T: Real>([e, b]: [T; 2]) -> T {
+        b.powf(e)
+    }
+    let x = [0.0, 0.0];
+    let q = f(Dual2::<f64, 2>::variables(x));
+    assert!(q.hessian()[0][1].is_nan());
+    let n = f(nested(x));
+    let (_, _, _, h) = on_tape(x, |v| f(v));
+    assert!(
+        n.eps[1].eps[0].is_nan() && n.eps[0].eps[1].is_nan(),
+        "nested: {:?}",
+        n.eps
+    );
+    assert!(h[0][1].is_nan() && h[1][0].is_nan(), "tape: {h:?}");
+}

