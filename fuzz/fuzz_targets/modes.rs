@@ -174,6 +174,15 @@ fn check(p: &Program, x: [f64; N], x2: [f64; N]) {
                 });
         }
     }
+    // Rule 9 for the products of tangents: `Dual2`/`HyperDual` take an exactly zero
+    // tangent times an infinite one as a strong zero in their second-order terms
+    // (ad-core 30eede1); the reverse sweep of forward-over-reverse multiplies. Where an
+    // intermediate derivative along i or k is infinite, one side may be non-finite.
+    for i in 0..N {
+        for k in 0..N {
+            e0_2[i][k] |= e_inf[i] || e_inf[k];
+        }
+    }
     // A zero that rounding produced in one seeding order and not in the other: the
     // condition holds for (i, k) when it holds for (k, i).
     for i in 0..N {
