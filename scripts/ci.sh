@@ -89,6 +89,12 @@ else
     echo "  qemu-system-arm / qemu-system-riscv32 not installed: skipped (.ci/run installs them)"
 fi
 
+step "fuzzing: seed corpora replayed, every target 60 s"
+bash scripts/fuzz.sh
+
+step "miri: ad-core on the host and on i686 (the CI subset; scripts/miri.sh without MIRI_SUBSET runs everything)"
+MIRI_SUBSET=ci bash scripts/miri.sh
+
 step "benchmark report (quick)"
 cargo run --release -p benches --example report
 
