@@ -137,8 +137,7 @@ fn check(p: &Program, x: [f64; N], x2: [f64; N]) {
             r.reached[j]
                 && r.deps[j] & (1 << i) != 0
                 && dn[j].eps[i] == 0.0
-                && nn[j].eps[i].re == 0.0
-                && r.bad_down[j]
+                && (nn[j].eps[i].re != 0.0 || r.bad_down[j])
         })
     });
     let mut hd = [[0.0; N]; N];
