@@ -225,8 +225,10 @@ fn check(p: &Program, x: [f64; N], x2: [f64; N]) {
     };
     assert!(same_bits(hv, plain), "tape hessian value: {}", ctx());
     for i in 0..N {
+        // Rule 2 under nesting again: `hessian` replays over `Dual`, whose whole-`Dual`
+        // zero tests (`powf`'s factor `y`) keep a partial that `gradient` drops.
         assert!(
-            same(hg[i], gr[i]),
+            same(hg[i], gr[i]) || (e_nest[i] && !hg[i].is_finite()),
             "hessian's gradient {} vs gradient {}: {}",
             hg[i],
             gr[i],
