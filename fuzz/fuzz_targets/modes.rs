@@ -439,17 +439,35 @@ fn deriv_tol(scale: f64) -> f64 {
     K_DERIV * f64::EPSILON * scale + f64::MIN_POSITIVE
 }
 
+/// The rounding scale of a first-derivative formula in its argument, `|f'|/|x|`
+/// (as in the `modes` reference): the second partials are built from kernel values
+/// inside formulas that cancel (`powf`'s `1 + y ln x`).
+fn formula(d1: f64, x: f64) -> f64 {
+    if d1 == 0.0 {
+        0.0
+    } else {
+        d1.abs() / x.abs().max(ad_fuzz::RANGE_LO)
+    }
+}
+
 /// Local partials (absolute values) of node `node` at the scalar operand values:
-/// `(d_a, d_b, d_aa, d_ab, d_bb)`.
+/// `(d_a, d_b, d_aa, d_ab, d_bb)`, the second ones with the [`formula`] term.
 fn local_scale(node: Node, a: f64, b: f64) -> [f64; 5] {
     match node {
         Node::Unary(op, _) => {
             let j = rules::unary::<f64, true>(op, a);
-            [j.d1.abs(), 0.0, j.d2.abs(), 0.0, 0.0]
+            [j.d1.abs(), 0.0, j.d2.abs() + formula(j.d1, a), 0.0, 0.0]
         }
         Node::Binary(op, _, _) => {
             let j = rules::binary::<f64, true>(op, a, b, Wrt::BOTH);
-            [j.dx, j.dy, j.dxx, j.dxy, j.dyy].map(f64::abs)
+            let k = formula(j.dx, a) + formula(j.dy, b);
+            [
+                j.dx.abs(),
+                j.dy.abs(),
+                j.dxx.abs() + k,
+                j.dxy.abs() + k,
+                j.dyy.abs() + k,
+            ]
         }
         _ => [0.0; 5],
     }
