@@ -197,7 +197,9 @@ fn check(p: &Program, x: [f64; N], x2: [f64; N]) {
             ("nested outer", n.eps[i].re),
         ];
         for (what, v) in fwd {
-            if what == "nested outer" && e_nest[i] && !v.is_finite() {
+            // The same whole-`Dual` tests on values that under- or overflow (`powf` of
+            // a subnormal): allowed in the exponent range's exception as well.
+            if what == "nested outer" && (e_nest[i] || r.out_of_range) && !v.is_finite() {
                 continue;
             }
             assert!(
