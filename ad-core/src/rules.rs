@@ -645,10 +645,25 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
     // the power itself near zero, overflow or underflow.
     let fast = v.is_normal() && x.is_normal();
     let pow_below = |k: f64| {
-        if fast {
-            if k == 1.0 { v / x } else { v / x / x }
+        let quotient = || if k == 1.0 { v / x } else { v / x / x };
+        let power = || x.binary(BinaryOp::Powf, y - T::constant(k));
+        if T::LANES {
+            // Lane by lane: the quotient where both v and x are normal in that lane.
+            let (p, q) = (power(), quotient());
+            let tiny = T::min_positive_value();
+            let normal = |z: T, then: T| {
+                let a = z.abs();
+                T::select(
+                    a.mask(Compare::Ge, tiny),
+                    T::select(a.mask(Compare::Lt, T::infinity()), then, p),
+                    p,
+                )
+            };
+            normal(v, normal(x, q))
+        } else if fast {
+            quotient()
         } else {
-            x.binary(BinaryOp::Powf, y - T::constant(k))
+            power()
         }
     };
     // A zero factor short-circuits the formula when it is exactly zero (every

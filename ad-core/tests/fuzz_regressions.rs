@@ -313,7 +313,6 @@ fn powf_zero_to_the_zero_mixed_partial_is_nan_everywhere() {
 /// `∂/∂x` differs from the scalar one at the same point by far more than the few ulp
 /// that the kernels allow.
 #[test]
-#[ignore = "finding: lanes powf ∂/∂x depends on the other lanes (whole-batch is_normal)"]
 fn lanes_powf_partial_depends_on_other_lanes() {
     use ad_core::Lanes;
     let (x, y) = (2.225_073_858_507_201_4e-308, 0.1);
