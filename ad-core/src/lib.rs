@@ -161,6 +161,7 @@
 //! | `cbrt(±0)` | `±0` | `+∞` (second: `∓∞`, the sign of the side) |
 //! | `abs(+0)`, `abs(-0)` | `+0` | `0` (second: `0`) |
 //! | `powf(0, y)`, `y = 0, 0.5, 1, 2, 2.5, -1` | `1, 0, 0, 0, 0, +∞` | `∂/∂x`: `0, +∞, 1, 0, 0, -∞`; `∂/∂y`: `-∞, 0, 0, 0, 0, -∞` |
+//! | `powf(0, y)` second partials, `y = 0, 0.5, 1, 2` | | `∂²/∂x∂y`: `NaN, -∞, -∞, 0`; `∂²/∂y²`: `+∞, 0, 0, 0`, in every second-order mode (nested and forward-over-reverse included) |
 //! | `powi(0, k)`, `k = 0, 1, 2, -1` | `1, 0, 0, +∞` | `0, 1, 0, -∞` |
 //! | `atan2(0, 0)` (`y.atan2(x)`) | IEEE (`±0` or `±π`) | `NaN`, `NaN` |
 //! | `atan2(1, 0)` | `π/2` | `∂/∂y = 0`, `∂/∂x = -1` |

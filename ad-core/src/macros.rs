@@ -56,6 +56,22 @@ pub(crate) trait AdNumber: Copy {
             otherwise
         }
     }
+    /// [`Real::tangent_part`] (a recording type records the difference).
+    #[inline(always)]
+    fn tangent_part_ad(&self) -> Self
+    where
+        Self: crate::Real,
+    {
+        *self - crate::Real::constant_part(self)
+    }
+    /// [`Real::strong_scale`] (a recording type records the product).
+    #[inline(always)]
+    fn strong_scale_ad(self, c: Self) -> Self
+    where
+        Self: crate::Real,
+    {
+        crate::rules::chain(crate::Real::constant_part(&c), self)
+    }
     /// Sees every comparison `self cmp other` with its `outcome` (a recording type
     /// records a guard; the forward types do nothing).
     #[inline(always)]
@@ -66,6 +82,15 @@ pub(crate) trait AdNumber: Copy {
 /// writes the same way from its inherent `map_all` and `with_value`.
 macro_rules! forward_defaults {
     () => {
+        #[inline(always)]
+        fn tangent_part_ad(&self) -> Self {
+            self.with_value($crate::Real::tangent_part(&self.ad_value()))
+        }
+        #[inline(always)]
+        fn strong_scale_ad(self, c: Self) -> Self {
+            let c = c.ad_value();
+            self.map_all(|t| $crate::Real::strong_scale(t, c))
+        }
         #[inline(always)]
         fn apply_unary(self, op: $crate::rules::UnaryOp) -> Self {
             let x = self.ad_value();
@@ -606,6 +631,14 @@ macro_rules! impl_ad_number {
             #[inline(always)]
             fn constant_part(&self) -> Self {
                 <$ty as AdNumber>::from_inner(self.ad_value().constant_part())
+            }
+            #[inline(always)]
+            fn strong_scale(self, c: Self) -> Self {
+                AdNumber::strong_scale_ad(self, c)
+            }
+            #[inline(always)]
+            fn tangent_part(&self) -> Self {
+                AdNumber::tangent_part_ad(self)
             }
             #[inline(always)]
             fn custom_jet(

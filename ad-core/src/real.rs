@@ -252,6 +252,41 @@ pub trait Real:
         Self::from_primitive(self.primal())
     }
 
+    /// The tangents with a zero value: `self - self.constant_part()` without the
+    /// `∞ - ∞ = NaN` of an infinite or NaN value (every tangent component kept, at
+    /// every nesting depth; zero for primitives and lanes of primitives).
+    ///
+    /// ```
+    /// use ad_core::{Dual64, Real};
+    /// let t = Dual64::new(f64::INFINITY, [2.0]).tangent_part();
+    /// assert_eq!((t.re, t.eps), (0.0, [2.0]));
+    /// assert_eq!(5.0_f64.tangent_part(), 0.0);
+    /// ```
+    #[inline(always)]
+    #[must_use]
+    fn tangent_part(&self) -> Self {
+        *self - self.constant_part()
+    }
+
+    /// Every component (value and tangents, at every nesting depth) multiplied by the
+    /// innermost values of the constant `c`, under the strong-zero rule: an exactly
+    /// zero component stays zero even when `c` is infinite or NaN. This is the product
+    /// `c · self` for a constant `c`, except that a zero value is never turned into
+    /// NaN by `0 · ∞`; the rules use it to lift a partial derivative onto tangents whose
+    /// value is zero.
+    ///
+    /// ```
+    /// use ad_core::{Dual64, Real};
+    /// let t = Dual64::new(0.0, [2.0]).strong_scale(Dual64::constant(f64::INFINITY));
+    /// assert_eq!((t.re, t.eps), (0.0, [f64::INFINITY]));
+    /// assert_eq!(3.0_f64.strong_scale(2.0), 6.0);
+    /// ```
+    #[inline(always)]
+    #[must_use]
+    fn strong_scale(self, c: Self) -> Self {
+        crate::rules::chain(c.constant_part(), self)
+    }
+
     /// The user's jet of `f` at the innermost values, as constants of this type (one
     /// evaluation per lane for [`Lanes`](crate::Lanes)); [`rules::custom`](crate::rules::custom)
     /// lifts it to the tangents.
@@ -385,6 +420,11 @@ macro_rules! impl_primitive {
             #[inline(always)]
             fn primal(&self) -> $t {
                 *self
+            }
+
+            #[inline(always)]
+            fn tangent_part(&self) -> $t {
+                0.0
             }
 
             #[inline(always)]

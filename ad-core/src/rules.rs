@@ -167,12 +167,14 @@ pub fn custom<T: Real, const SECOND: bool>(f: &Custom<T::Primitive>, x: T) -> Je
     let j = x.custom_jet(f);
     // dx is exactly zero for a primitive (then the jet is the user's, untouched) and
     // carries the inner tangents of a nested number.
-    let dx = x - x.constant_part();
+    let dx = x.tangent_part();
     let (v, d1, d2) = (j.value, j.d1, j.d2);
     let half = T::constant(0.5);
+    // Strong scaling, not products: an infinite d1 times dx (whose value is zero)
+    // must not turn the value into NaN.
     Jet {
-        value: v + chain(d1, dx) + chain(half * d2, chain(dx, dx)),
-        d1: d1 + chain(d2, dx),
+        value: v + dx.strong_scale(d1) + chain(dx, dx).strong_scale(half * d2),
+        d1: d1 + dx.strong_scale(d2),
         d2: if SECOND { d2 } else { T::zero() },
     }
 }
@@ -508,7 +510,7 @@ pub fn binary_at<T: Real, const SECOND: bool>(
             (r, dy, zero, d2!(-(r * r)), d2!(c::<T>(-2.0) * dy / y))
         }
         B::Rem => (one, -(x / y).trunc(), zero, zero, zero),
-        B::Powf => powf_partials::<T, SECOND>(x, y, value, wrt),
+        B::Powf => powf_partials::<T, SECOND, true>(x, y, value, wrt),
         B::Atan2 => {
             // d/dx atan2(x, y) = y/(x²+y²), via hypot: no overflow, no atan(x/y).
             let h = x.binary(B::Hypot, y);
@@ -637,8 +639,16 @@ pub fn binary_at<T: Real, const SECOND: bool>(
 
 /// Partials of `v = xʸ`, with the limits at `x = 0` decided so that a derivative never
 /// turns `0 · ∞` into NaN where the true limit exists.
+///
+/// `LIFT` applies [`at_zero_base`]; its own call of this function has it off, so the
+/// lift never recurses.
 #[inline(always)]
-fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T, T, T, T, T) {
+fn powf_partials<T: Real, const SECOND: bool, const LIFT: bool>(
+    x: T,
+    y: T,
+    v: T,
+    wrt: Wrt,
+) -> (T, T, T, T, T) {
     let zero = T::zero();
     let one = T::one();
     // x^(y-k): v/x^k when everything is normal (one division instead of a power),
@@ -710,6 +720,11 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
     } else {
         zero
     };
+    let (dx, dy) = if LIFT {
+        at_zero_base(x, y, v, dx, dy, wrt)
+    } else {
+        (dx, dy)
+    };
     if !SECOND {
         return (dx, dy, zero, zero, zero);
     }
@@ -731,4 +746,97 @@ fn powf_partials<T: Real, const SECOND: bool>(x: T, y: T, v: T, wrt: Wrt) -> (T,
         zero
     };
     (dx, dy, dxx, dxy, dyy)
+}
+
+/// `powf`'s first partials at a base whose value is zero, or at a zero exponent whose
+/// `x^(y-1)` overflowed, for a nested number (one that carries tangents inside the
+/// rule). The formulas there are limits (`y·x^(y-1)` is `0` at `0⁰`, `v·ln x` is `0`
+/// where `v = 0`) whose tangents the short-circuits drop or get as `∞ - ∞`, or values
+/// `0 · ∞ = NaN` (`y·x^(y-1)` at `y = 0` for a subnormal `x`, which is `0` for the
+/// primitive, whose exact-zero `y` short-circuits). The nested types and
+/// forward-over-reverse would then differ from `Dual2`/`HyperDual` in the mixed second
+/// partial (`±∞` one way and `0` the other at `0⁰`, where the table says NaN, rule 5)
+/// and from first-order modes in the gradient.
+///
+/// There the partials keep the primitive's values and take their tangents from the
+/// table's second partials at the innermost values, exactly as `Dual2` does:
+/// `∂x·dxy + ∂y·dyy` for `dy` at `x = 0`, and `∂x·dxx + ∂y·dxy` for `dx` where its
+/// formula short-circuits with tangents (`x = 0, y = 0`), is infinite (`x = 0, y < 1`,
+/// where its tangent would be `∞ - ∞`) or NaN at `y = 0` (overflow). Elsewhere the
+/// formulas stay, whose tangents are exact to every order (`x³` at `0`). The second
+/// partials are constants here, so a third derivative through a lifted partial omits
+/// their own variation. Lane by lane over lanes; primitives and lanes of primitives
+/// have no tangents and pass through.
+#[inline(always)]
+fn at_zero_base<T: Real>(x: T, y: T, v: T, dx: T, dy: T, wrt: Wrt) -> (T, T) {
+    let zero = T::zero();
+    let no_tangents = || x.tangent_part().is_exact_zero() && y.tangent_part().is_exact_zero();
+    if T::LANES {
+        let one = T::one();
+        let x_zero = x.mask(Compare::Eq, zero);
+        let y_zero = y.mask(Compare::Eq, zero);
+        let dx_nan = dx.mask(Compare::Ne, dx);
+        let dx_inf = dx.abs().mask(Compare::Eq, T::infinity());
+        // Non-zero in the lanes that need a lift.
+        let need = T::select(
+            x_zero,
+            one,
+            T::select(y_zero, T::select(dx_nan, one, zero), zero),
+        );
+        if need.is_exact_zero() || no_tangents() {
+            return (dx, dy);
+        }
+        let (lx, ly) = lift_at_zero_base(x, y, v);
+        let dx = if wrt.x {
+            // y = 0: the value is 0 (the limit); x = 0 with dx = ±∞: that value.
+            let at_y0 = T::select(
+                T::select(x_zero, one, T::select(dx_nan, one, zero)).mask(Compare::Eq, one),
+                lx,
+                dx,
+            );
+            let at_x0 = T::select(dx_inf, dx.constant_part() + lx, dx);
+            T::select(y_zero, at_y0, T::select(x_zero, at_x0, dx))
+        } else {
+            dx
+        };
+        let dy = if wrt.y {
+            T::select(x_zero, dy.constant_part() + ly, dy)
+        } else {
+            dy
+        };
+        (dx, dy)
+    } else if (x != zero && !(y == zero && dx.is_nan())) || no_tangents() {
+        (dx, dy)
+    } else {
+        let (lx, ly) = lift_at_zero_base(x, y, v);
+        let dx = if !wrt.x {
+            dx
+        } else if y == zero {
+            lx
+        } else if dx.abs() == T::infinity() {
+            dx.constant_part() + lx
+        } else {
+            dx
+        };
+        let dy = if wrt.y && x == zero {
+            dy.constant_part() + ly
+        } else {
+            dy
+        };
+        (dx, dy)
+    }
+}
+
+/// The tangent parts `(∂x·dxx + ∂y·dxy, ∂x·dxy + ∂y·dyy)` of [`at_zero_base`], with
+/// values zero.
+#[cold]
+#[inline(never)]
+fn lift_at_zero_base<T: Real>(x: T, y: T, v: T) -> (T, T) {
+    let (x0, y0, v0) = (x.constant_part(), y.constant_part(), v.constant_part());
+    let (_, _, dxx, dxy, dyy) = powf_partials::<T, true, false>(x0, y0, v0, Wrt::BOTH);
+    let (tx, ty) = (x.tangent_part(), y.tangent_part());
+    (
+        tx.strong_scale(dxx) + ty.strong_scale(dxy),
+        tx.strong_scale(dxy) + ty.strong_scale(dyy),
+    )
 }

@@ -385,3 +385,49 @@ for_both!(zero_value_times_infinite_tangent_is_nan_everywhere, |T| {
     assert!(n.re.eps[0].is_nan() && n.eps[0].re.is_nan());
     assert_eq!((d.re, h.re, q.value(), n.re.re), (0.0, 0.0, 0.0, 0.0));
 });
+
+// The second partials of `powf(0, y)` (the policy table's row): `∂²/∂x∂y` and
+// `∂²/∂y²` in every second-order mode, with `Dual2` as the table and `HyperDual`,
+// nested `Dual<Dual<T>>` in both seeding orders giving the same numbers.
+for_both!(powf_second_partials_at_zero, |T| {
+    // (y, ∂²/∂x∂y, ∂²/∂y²)
+    let rows: [(f64, f64, f64); 4] = [
+        (0.0, NAN, INF),
+        (0.5, -INF, 0.0),
+        (1.0, -INF, 0.0),
+        (2.0, 0.0, 0.0),
+    ];
+    for (y, dxy, dyy) in rows {
+        let what = |m: &str| format!("{}: powf(0, {y}) {m}", stringify!(T));
+        let x0 = [0.0 as T, y as T];
+        let q = {
+            let [b, e] = Dual2::<T, 2>::variables(x0);
+            b.powf(e)
+        };
+        check!(what("Dual2 xy"), q.hessian()[0][1], dxy);
+        check!(what("Dual2 yx"), q.hessian()[1][0], dxy);
+        check!(what("Dual2 yy"), q.hessian()[1][1], dyy);
+        let h = {
+            let b = HyperDual::<T>::new(x0[0], 1.0 as T, 0.0 as T, 0.0 as T);
+            let e = HyperDual::<T>::new(x0[1], 0.0 as T, 1.0 as T, 0.0 as T);
+            b.powf(e)
+        };
+        check!(what("HyperDual xy"), h.e12, dxy);
+        for (i, k) in [(0, 1), (1, 0), (1, 1)] {
+            let v: [Dual<Dual<T>>; 2] = core::array::from_fn(|m| {
+                let inner = if m == i {
+                    Dual::variable(x0[m])
+                } else {
+                    Dual::constant_of(x0[m])
+                };
+                Dual::new(
+                    inner,
+                    [Dual::constant_of(if m == k { 1.0 as T } else { 0.0 as T })],
+                )
+            });
+            let n = v[0].powf(v[1]);
+            let want = if (i, k) == (1, 1) { dyy } else { dxy };
+            check!(what(&format!("nested ({i}, {k})")), n.eps[0].eps[0], want);
+        }
+    }
+});

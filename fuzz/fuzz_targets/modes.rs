@@ -53,9 +53,9 @@
 //! * **rule 2 under nesting**: the nested outer tangent is a whole `Dual`; where
 //!   `Dual`'s tangent is exactly zero but the nested one has a non-zero second-order
 //!   part and a non-finite partial follows, the nested outer tangent may be non-finite.
-//! * **open findings** `powf_zero_to_the_zero_mixed_partial_is_nan_everywhere` and
-//!   `lanes_powf_partial_depends_on_other_lanes` (ignored tests in
-//!   `ad-core/tests/fuzz_regressions.rs`), skipped or widened where marked.
+//! * no open findings: every skip of an open finding is gone (`powf` at a zero base
+//!   and `powf` over lanes are fixed; their tests in
+//!   `ad-core/tests/fuzz_regressions.rs` run).
 #![no_main]
 
 use ad_core::rules::{self, BinaryOp, UnaryOp, Wrt};
@@ -262,15 +262,6 @@ fn check(p: &Program, x: [f64; N], x2: [f64; N]) {
                     ("tape", hr[i][k]),
                 ];
                 for (what, v) in others {
-                    // Open finding (`powf_zero_to_the_zero_mixed_partial_is_nan_everywhere`
-                    // in fuzz_regressions.rs): where the table's second partial is
-                    // undefined (NaN) at a point with an infinite first partial, the
-                    // modes that differentiate the first-derivative formulas (nested,
-                    // forward-over-reverse) give ±∞ or a number. Skipped only there: an
-                    // infinite intermediate derivative along i or k, Dual2 NaN.
-                    if e_inf2[i][k] && want.is_nan() && (what == "nested" || what == "tape") {
-                        continue;
-                    }
                     let ok = close(v, want, r.s2[i][k], len)
                         || (e0_2[i][k] && !(v.is_finite() && want.is_finite()))
                         || (e_inf2[i][k] && !v.is_finite() && !want.is_finite());
@@ -571,24 +562,6 @@ fn check_lanes(
             };
             let what = |m: &str| format!("node {j} {node:?} {m}: {}", lctx(l));
             let k = kernel(node);
-            // Open finding (`lanes_powf_partial_depends_on_other_lanes` in
-            // fuzz_regressions.rs): `powf`'s partials take `v/x` when `v` and `x` are
-            // normal, else `x^(y-1)` with the rounded exponent `y - 1` (relative error
-            // up to `|ln x · (y-1)| · ε`); over lanes the test is for the whole batch,
-            // so one lane with a non-normal base or value sends every lane down the
-            // second formula (its second partials cancel in `1 + y ln x`, and at
-            // `(-1)^-∞` it gives `-∞` where `v/x` gives `+∞`). There the derivatives
-            // of that node are not compared (a NaN tolerance) until fixed.
-            let cond = match node {
-                Node::Binary(BinaryOp::Powf, _, _)
-                    if !(0..LANES)
-                        .all(|m| lane(vl[a], m).is_normal() && lane(vl[j], m).is_normal()) =>
-                {
-                    f64::NAN
-                }
-                _ => 1.0,
-            };
-            let deriv_tol = |scale: f64| deriv_tol(scale * cond);
             // Plain values.
             let s = apply(node, lane(vl[a], l), lane(vl[b], l));
             let v = lane(vl[j], l);
@@ -693,18 +666,10 @@ fn check_lanes(
             "tape value over lanes: {}",
             lctx(l)
         );
-        // The powf finding again: over `Dual<Lanes>` the whole-batch `is_normal` test
-        // also looks at the tangents, so the Hessian replay may take the other formula
-        // (a finite partial in one, an overflowed one times a zero adjoint, NaN, in the
-        // other): not compared in programs with `powf` until fixed.
-        let powf = p
-            .nodes()
-            .iter()
-            .any(|n| matches!(n, Node::Binary(BinaryOp::Powf, _, _)));
         for i in 0..N {
             let (a, b) = (lane(hg[i].re, l), lane(tg[i], l));
             assert!(
-                same(a, b) || powf,
+                same(a, b),
                 "hessian-over-lanes gradient {i}: {a:e} vs {b:e}: {}",
                 lctx(l)
             );

@@ -287,6 +287,10 @@ impl<T: LaneMath, const L: usize> Real for Lanes<T, L> {
         *self
     }
     #[inline(always)]
+    fn tangent_part(&self) -> Self {
+        Self::splat(T::zero())
+    }
+    #[inline(always)]
     fn custom_jet(&self, f: &Custom<T>) -> Jet<Self> {
         let mut j = Jet {
             value: *self,
