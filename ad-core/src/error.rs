@@ -40,6 +40,12 @@ pub enum Error {
         /// The length provided.
         provided: usize,
     },
+    /// A recording used an operation outside its tape's op set (the tape's third
+    /// parameter, see [`ops`](crate::ops)): add it to the set. Nothing was recorded.
+    OpNotEnabled {
+        /// The operation (`"sin"`, `"powf"`, `"mul_add"`, ...).
+        op: &'static str,
+    },
     /// Slices passed together (points and outputs of a [`vmap`](crate::vmap) call)
     /// disagree in length.
     LengthMismatch {
@@ -75,6 +81,10 @@ impl fmt::Display for Error {
                     "buffer too small: {provided} slots provided, the program needs {needed}"
                 )
             }
+            Error::OpNotEnabled { op } => write!(
+                f,
+                "operation not enabled: `{op}` is not in the tape's op set (see ad_core::ops)"
+            ),
             Error::LengthMismatch { expected, found } => write!(
                 f,
                 "length mismatch: {expected} points, but an output slice holds {found}"

@@ -224,4 +224,4 @@ pub use lanes::{LaneMask, LaneMath, Lanes};
 pub use real::{Compare, MaskOps, Primitive, Real};
 #[cfg(feature = "alloc")]
 pub use tape::VecTape;
-pub use tape::{Cond, MAX_CUSTOM, Program, Table, Tape, Var, Workspace};
+pub use tape::{Cond, MAX_CUSTOM, Program, Table, Tape, Var, Workspace, ops};

@@ -253,8 +253,8 @@ where
 /// assert_eq!(g[2], [4.0 + 2.0f64.cos(), 4.0, 4.0]);
 /// # Ok::<(), ad_core::Error>(())
 /// ```
-pub fn program_gradient<const L: usize, T, const N: usize, const W: usize>(
-    prog: &mut Program<'_, T, N, 1>,
+pub fn program_gradient<const L: usize, T, const N: usize, const W: usize, const OPS: u64>(
+    prog: &mut Program<'_, T, N, 1, OPS>,
     work: &mut Workspace<Lanes<T, L>, W>,
     points: &[[T; N]],
     values: &mut [T],
@@ -291,8 +291,8 @@ where
 /// assert!((h[1][1][1] - 1.0f64.exp()).abs() <= 4.0 * f64::EPSILON * 1.0f64.exp());
 /// # Ok::<(), ad_core::Error>(())
 /// ```
-pub fn program_hessian<const L: usize, T, const N: usize, const W: usize>(
-    prog: &mut Program<'_, T, N, 1>,
+pub fn program_hessian<const L: usize, T, const N: usize, const W: usize, const OPS: u64>(
+    prog: &mut Program<'_, T, N, 1, OPS>,
     work: &mut Workspace<Dual<Lanes<T, L>, N>, W>,
     points: &[[T; N]],
     values: &mut [T],

@@ -740,3 +740,32 @@ fn length_mismatch_from_every_vmap_helper() -> Result<(), Error> {
     assert_eq!((v, g, h), ([0.0; 5], [[0.0; 2]; 5], [[[0.0; 2]; 2]; 5]));
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// Error::OpNotEnabled
+// ---------------------------------------------------------------------------
+
+#[test]
+fn op_not_enabled_display() {
+    let e = Error::OpNotEnabled { op: "atan2" };
+    assert_eq!(
+        e.to_string(),
+        "operation not enabled: `atan2` is not in the tape's op set (see ad_core::ops)"
+    );
+}
+
+/// From `record` and `gradient`, before a tape-full error, and the tape records
+/// normally afterwards (the failed recording leaves nothing behind).
+#[test]
+fn op_not_enabled_from_record_and_gradient() {
+    let mut tape: Tape<f64, 8, { ad_core::ops::EXP_LOG }> = Tape::new();
+    let r = tape.gradient(|[x, y]| six([x, y]), [1.0, 2.0]);
+    assert_eq!(r, Err(Error::OpNotEnabled { op: "sin" }));
+    let r = tape.gradient(
+        |[x, y]| (x * y).exp() * x * x * x * x * x * x * y.tan(),
+        [1.0, 2.0],
+    );
+    assert_eq!(r, Err(Error::OpNotEnabled { op: "tan" }));
+    let (v, g) = tape.gradient(|[x, y]| (x * y).exp(), [1.0, 2.0]).unwrap();
+    assert_eq!((v, g), (2.0f64.exp(), [2.0 * 2.0f64.exp(), 2.0f64.exp()]));
+}

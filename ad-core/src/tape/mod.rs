@@ -70,8 +70,17 @@
 //! **8 bytes in `f32` and 12 in `f64`**. The reverse sweep adds one adjoint and one
 //! reached-flag per node of scratch: `CAP × (4 + 2·size_of::<T>() + 1)` bytes for
 //! the whole tape.
+//!
+//! # Flash: op sets
+//!
+//! A program can hold any elementary function, so by default the sweeps contain all
+//! of them. A tape's third parameter names the operations it accepts ([`ops`]); its
+//! replays then contain only those (on a Cortex-M, a log-density gradient drops from
+//! about 27 KB to 5.5 KB of flash), and a recording that uses another operation
+//! returns [`Error::OpNotEnabled`].
 
 mod node;
+pub mod ops;
 mod sweep;
 mod table;
 mod var;
@@ -90,7 +99,9 @@ use var::{LOST, Recorder};
 /// How many distinct [`Custom`] functions one recording may use.
 pub const MAX_CUSTOM: usize = 8;
 
-/// A reverse-mode tape of fixed capacity `CAP` nodes over the primitive `T`.
+/// A reverse-mode tape of fixed capacity `CAP` nodes over the primitive `T`, recording
+/// the operations of the op set `OPS` (default: all; see [`ops`] for the flash a
+/// smaller set saves on a microcontroller).
 ///
 /// ```
 /// use ad_core::Tape;
@@ -98,7 +109,7 @@ pub const MAX_CUSTOM: usize = 8;
 /// static EMPTY: Tape<f32, 64> = Tape::new();
 /// assert_eq!(EMPTY.capacity(), 64);
 /// ```
-pub struct Tape<T: Primitive, const CAP: usize> {
+pub struct Tape<T: Primitive, const CAP: usize, const OPS: u64 = { ops::ALL }> {
     customs: [Option<&'static Custom<T>>; MAX_CUSTOM],
     nodes: [u32; CAP],
     values: [T; CAP],
@@ -106,7 +117,7 @@ pub struct Tape<T: Primitive, const CAP: usize> {
     reached: [bool; CAP],
 }
 
-impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
+impl<T: Primitive, const CAP: usize, const OPS: u64> Tape<T, CAP, OPS> {
     /// Bytes of one recorded node: the packed op and operands (4) and its value.
     pub const BYTES_PER_NODE: usize = core::mem::size_of::<Node>() + core::mem::size_of::<T>();
 
@@ -149,12 +160,18 @@ impl<T: Primitive, const CAP: usize> Tape<T, CAP> {
         &mut self,
         x: [T; N],
         f: F,
-    ) -> Result<Program<'_, T, N, M>, Error>
+    ) -> Result<Program<'_, T, N, M, OPS>, Error>
     where
         F: for<'id> FnOnce([Var<'id, T>; N]) -> [Var<'id, T>; M],
     {
-        let (len, outputs) =
-            record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, f)?;
+        let (len, outputs) = record_into(
+            &mut self.nodes,
+            &mut self.values,
+            &mut self.customs,
+            OPS,
+            x,
+            f,
+        )?;
         Ok(Program::over(
             &self.customs,
             &self.nodes,
@@ -199,6 +216,7 @@ fn record_into<T: Primitive, const N: usize, const M: usize, F>(
     nodes: &mut [u32],
     values: &mut [T],
     customs: &mut [Option<&'static Custom<T>>; MAX_CUSTOM],
+    ops: u64,
     x: [T; N],
     f: F,
 ) -> Result<(usize, [u32; M]), Error>
@@ -210,7 +228,7 @@ where
     let values = Cell::from_mut(values).as_slice_of_cells();
     *customs = [None; MAX_CUSTOM];
     let customs = Cell::from_mut(&mut customs[..]).as_slice_of_cells();
-    let rec = Recorder::new(nodes, values, customs);
+    let rec = Recorder::new(nodes, values, customs, ops);
     let mut k = 0;
     let inputs = x.map(|v| {
         let idx = rec.push(Node::with_payload(op::INPUT, k), v);
@@ -219,6 +237,11 @@ where
     });
     let outs = f(inputs);
     let outputs = outs.map(|o| o.index_on(&rec));
+    if let Some(code) = rec.disabled() {
+        return Err(Error::OpNotEnabled {
+            op: table::code_name(code),
+        });
+    }
     if rec.customs_full() {
         return Err(Error::TooManyCustom { max: MAX_CUSTOM });
     }
@@ -231,7 +254,7 @@ where
     Ok((rec.len(), outputs))
 }
 
-impl<T: Primitive, const CAP: usize> Default for Tape<T, CAP> {
+impl<T: Primitive, const CAP: usize, const OPS: u64> Default for Tape<T, CAP, OPS> {
     fn default() -> Self {
         Self::new()
     }
@@ -239,7 +262,11 @@ impl<T: Primitive, const CAP: usize> Default for Tape<T, CAP> {
 
 /// A recorded program (Wengert list) with `N` inputs and `M` outputs, borrowed from
 /// its tape. Replays run in fixed time with no allocation.
-pub struct Program<'t, T: Primitive, const N: usize, const M: usize> {
+///
+/// `OPS` is the op set of its tape ([`ops`]): the replays contain the code of those
+/// operations only.
+pub struct Program<'t, T: Primitive, const N: usize, const M: usize, const OPS: u64 = { ops::ALL }>
+{
     customs: &'t [Option<&'static Custom<T>>],
     nodes: &'t [u32],
     values: &'t mut [T],
@@ -249,7 +276,7 @@ pub struct Program<'t, T: Primitive, const N: usize, const M: usize> {
     swept: bool,
 }
 
-impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
+impl<'t, T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'t, T, N, M, OPS> {
     /// The first `len` nodes of a tape's storage as a program.
     fn over(
         customs: &'t [Option<&'static Custom<T>>],
@@ -303,7 +330,7 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
     /// ```
     pub fn forward(&mut self, x: [T; N]) -> Result<[T; M], Error> {
         self.swept = false;
-        sweep::forward(self.nodes, self.customs, Consts::InPlace, &x, self.values)?;
+        sweep::forward::<OPS, _, _>(self.nodes, self.customs, Consts::InPlace, &x, self.values)?;
         Ok(self.values())
     }
 
@@ -337,7 +364,7 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
                 provided: W,
             });
         }
-        sweep::forward(
+        sweep::forward::<OPS, _, _>(
             self.nodes,
             self.customs,
             Consts::Recorded(self.values),
@@ -364,7 +391,7 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
     /// # Ok::<(), ad_core::Error>(())
     /// ```
     #[must_use]
-    pub fn table(&self) -> Table<'_, 't, T, N, M> {
+    pub fn table(&self) -> Table<'_, 't, T, N, M, OPS> {
         Table::new(self)
     }
 
@@ -375,7 +402,7 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
             *s = (o, wi);
         }
         let mut grad = [T::zero(); N];
-        sweep::reverse(
+        sweep::reverse::<OPS, _, _>(
             self.nodes,
             self.customs,
             self.values,
@@ -440,7 +467,7 @@ impl<'t, T: Primitive, const N: usize, const M: usize> Program<'t, T, N, M> {
     }
 }
 
-impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
+impl<T: Primitive, const N: usize, const OPS: u64> Program<'_, T, N, 1, OPS> {
     /// Value and gradient at `x`: one replay and one reverse sweep.
     pub fn gradient(&mut self, x: [T; N]) -> Result<(T, [T; N]), Error> {
         let ([v], g) = self.vjp(x, [T::one()])?;
@@ -557,7 +584,7 @@ impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
                 provided: W,
             });
         }
-        sweep::forward(
+        sweep::forward::<OPS, _, _>(
             self.nodes,
             self.customs,
             Consts::Recorded(self.values),
@@ -566,7 +593,7 @@ impl<T: Primitive, const N: usize> Program<'_, T, N, 1> {
         )?;
         let out = self.outputs[0];
         let mut grad = [S::zero(); N];
-        sweep::reverse(
+        sweep::reverse::<OPS, _, _>(
             self.nodes,
             self.customs,
             &work.values[..len],
@@ -659,11 +686,25 @@ impl<T: Primitive> VecTape<T> {
     where
         F: for<'id> Fn([Var<'id, T>; N]) -> [Var<'id, T>; M],
     {
-        let first = record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, &f);
+        let first = record_into(
+            &mut self.nodes,
+            &mut self.values,
+            &mut self.customs,
+            ops::ALL,
+            x,
+            &f,
+        );
         let (len, outputs) = match first {
             Err(Error::TapeFull { needed, .. }) if needed <= MAX_NODES => {
                 self.grow(needed.max(2 * self.nodes.len()));
-                record_into(&mut self.nodes, &mut self.values, &mut self.customs, x, &f)?
+                record_into(
+                    &mut self.nodes,
+                    &mut self.values,
+                    &mut self.customs,
+                    ops::ALL,
+                    x,
+                    &f,
+                )?
             }
             other => other?,
         };

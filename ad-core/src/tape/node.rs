@@ -42,7 +42,7 @@ pub(crate) mod op {
     pub(crate) const CUSTOM: u8 = 59;
 }
 
-const UNARY: [UnaryOp; 30] = [
+pub(crate) const UNARY: [UnaryOp; 30] = [
     UnaryOp::Neg,
     UnaryOp::Recip,
     UnaryOp::Sqrt,
@@ -75,7 +75,7 @@ const UNARY: [UnaryOp; 30] = [
     UnaryOp::Fract,
 ];
 
-const BINARY: [BinaryOp; 11] = [
+pub(crate) const BINARY: [BinaryOp; 11] = [
     BinaryOp::Add,
     BinaryOp::Sub,
     BinaryOp::Mul,
@@ -90,28 +90,61 @@ const BINARY: [BinaryOp; 11] = [
 ];
 
 /// The op code of a unary row (`Powi` has its own code and carries its exponent in a
-/// constant node).
-pub(crate) fn unary_code(u: UnaryOp) -> u8 {
-    match u {
-        UnaryOp::Powi(_) => op::POWI,
-        _ => {
-            let mut k = 0;
-            while k < UNARY.len() && UNARY[k] != u {
-                k += 1;
-            }
-            // Every non-Powi row is in UNARY (checked by a unit test).
-            op::UNARY0 + k as u8
-        }
-    }
+/// constant node). A `const fn`, for op sets (`ops::unary`).
+pub(crate) const fn unary_code(u: UnaryOp) -> u8 {
+    let k = match u {
+        UnaryOp::Powi(_) => return op::POWI,
+        UnaryOp::Neg => 0,
+        UnaryOp::Recip => 1,
+        UnaryOp::Sqrt => 2,
+        UnaryOp::Cbrt => 3,
+        UnaryOp::Exp => 4,
+        UnaryOp::Exp2 => 5,
+        UnaryOp::ExpM1 => 6,
+        UnaryOp::Ln => 7,
+        UnaryOp::Log2 => 8,
+        UnaryOp::Log10 => 9,
+        UnaryOp::Ln1p => 10,
+        UnaryOp::Sin => 11,
+        UnaryOp::Cos => 12,
+        UnaryOp::Tan => 13,
+        UnaryOp::Asin => 14,
+        UnaryOp::Acos => 15,
+        UnaryOp::Atan => 16,
+        UnaryOp::Sinh => 17,
+        UnaryOp::Cosh => 18,
+        UnaryOp::Tanh => 19,
+        UnaryOp::Asinh => 20,
+        UnaryOp::Acosh => 21,
+        UnaryOp::Atanh => 22,
+        UnaryOp::Abs => 23,
+        UnaryOp::Signum => 24,
+        UnaryOp::Floor => 25,
+        UnaryOp::Ceil => 26,
+        UnaryOp::Round => 27,
+        UnaryOp::Trunc => 28,
+        UnaryOp::Fract => 29,
+    };
+    // The table order (checked by a unit test).
+    op::UNARY0 + k
 }
 
-/// The op code of a binary row.
-pub(crate) fn binary_code(b: BinaryOp) -> u8 {
-    let mut k = 0;
-    while k < BINARY.len() && BINARY[k] != b {
-        k += 1;
-    }
-    op::BINARY0 + k as u8
+/// The op code of a binary row (a `const fn`, for op sets).
+pub(crate) const fn binary_code(b: BinaryOp) -> u8 {
+    let k = match b {
+        BinaryOp::Add => 0,
+        BinaryOp::Sub => 1,
+        BinaryOp::Mul => 2,
+        BinaryOp::Div => 3,
+        BinaryOp::Rem => 4,
+        BinaryOp::Powf => 5,
+        BinaryOp::Atan2 => 6,
+        BinaryOp::Hypot => 7,
+        BinaryOp::Log => 8,
+        BinaryOp::Min => 9,
+        BinaryOp::Max => 10,
+    };
+    op::BINARY0 + k
 }
 
 /// The unary row of an op code in the unary range.

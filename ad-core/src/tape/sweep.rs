@@ -2,7 +2,8 @@
 //! type they run on (`f32`/`f64` for values and gradients, dual numbers for
 //! forward-over-reverse second order).
 
-use super::node::{Node, binary_of, op, unary_of};
+use super::node::{Node, binary_code, binary_of, op, unary_code, unary_of};
+use super::ops::{ALL, allows};
 use crate::rules::{BinaryOp, Custom, UnaryOp, Wrt, binary_at, custom, unary_at};
 use crate::{Compare, Error, MaskOps, Primitive, Real};
 
@@ -64,11 +65,61 @@ fn exponent<T: Primitive>(e: T) -> i32 {
     num_traits::ToPrimitive::to_i32(&e).unwrap_or(0)
 }
 
+/// Runs `$un` with `$u` bound to the unary row of `$code`, `$bin` with `$b` bound to
+/// its binary row, or `$other` for another code. With every op enabled this is one
+/// table lookup; with an op set ([`super::ops`]) each enabled row is its own arm with
+/// the row as a constant, so only the enabled rows' code (and their library math)
+/// is compiled in, and a disabled row (never recorded) takes `$other`.
+macro_rules! rows {
+    ($ops:expr, $code:expr, |$u:ident| $un:expr, |$b:ident| $bin:expr, $other:expr) => {{
+        let code: u8 = $code;
+        // The bodies once, as closures: each arm below is a call (a small frame in
+        // debug builds); optimized builds inline the few enabled ones with the row as
+        // a constant.
+        let un = |$u: UnaryOp| $un;
+        let bin = |$b: BinaryOp| $bin;
+        if const { $ops == ALL } {
+            if let Some(u) = unary_of(code) {
+                un(u)
+            } else if let Some(b) = binary_of(code) {
+                bin(b)
+            } else {
+                $other
+            }
+        } else {
+            rows!(@arms $ops, code, un, bin, $other;
+                Neg Recip Sqrt Cbrt Exp Exp2 ExpM1 Ln Log2 Log10 Ln1p Sin Cos Tan Asin Acos
+                Atan Sinh Cosh Tanh Asinh Acosh Atanh Abs Signum Floor Ceil Round Trunc Fract;
+                Add Sub Mul Div Rem Powf Atan2 Hypot Log Min Max)
+        }
+    }};
+    (@arms $ops:expr, $code:ident, $un:ident, $bin:ident, $other:expr;
+        $($un_op:ident)*; $($bin_op:ident)*) => {
+        match $code {
+            $(
+                c if c == const { unary_code(UnaryOp::$un_op) }
+                    && const { allows($ops, unary_code(UnaryOp::$un_op)) } =>
+                {
+                    $un(UnaryOp::$un_op)
+                }
+            )*
+            $(
+                c if c == const { binary_code(BinaryOp::$bin_op) }
+                    && const { allows($ops, binary_code(BinaryOp::$bin_op)) } =>
+                {
+                    $bin(BinaryOp::$bin_op)
+                }
+            )*
+            _ => $other,
+        }
+    };
+}
+
 /// Re-evaluates every node at the inputs `x`, writing `work[..nodes.len()]`.
 ///
 /// Fails with `BranchChanged` at the first guard whose outcome differs from the
 /// recording; `work` is then partly overwritten and must not be swept backward.
-pub(crate) fn forward<T: Primitive, S: Real<Primitive = T>>(
+pub(crate) fn forward<const OPS: u64, T: Primitive, S: Real<Primitive = T>>(
     nodes: &[u32],
     customs: &[Option<&'static Custom<T>>],
     consts: Consts<'_, T>,
@@ -86,7 +137,7 @@ where
             op::INPUT => get(x, n.payload()),
             op::CONST => konst(consts, work, i),
             op::REF => get(work, n.payload()),
-            op::POWI => {
+            op::POWI if const { allows(OPS, op::POWI) } => {
                 let e = exponent(konst(consts, work, ib).primal());
                 get(work, ia).unary(UnaryOp::Powi(e))
             }
@@ -94,22 +145,26 @@ where
             ADD => get(work, ia).binary(BinaryOp::Add, get(work, ib)),
             SUB => get(work, ia).binary(BinaryOp::Sub, get(work, ib)),
             MUL => get(work, ia).binary(BinaryOp::Mul, get(work, ib)),
-            op::MUL_ADD => get(work, ia).mul_add(get(work, ib), get(work, i.wrapping_sub(1))),
+            op::MUL_ADD if const { allows(OPS, op::MUL_ADD) } => {
+                get(work, ia).mul_add(get(work, ib), get(work, i.wrapping_sub(1)))
+            }
             op::SELECT => S::select(
                 holds(get(work, i.wrapping_sub(1))),
                 get(work, ia),
                 get(work, ib),
             ),
-            op::CUSTOM => match customs.get(n.b()).copied().flatten() {
-                Some(f) => get(work, ia).custom(f),
-                None => S::nan(),
-            },
-            _ => {
-                if let Some(u) = unary_of(code) {
-                    get(work, ia).unary(u)
-                } else if let Some(b) = binary_of(code) {
-                    get(work, ia).binary(b, get(work, ib))
-                } else if let Some(&cmp) = COMPARES.get(usize::from(code.wrapping_sub(op::MASK0))) {
+            op::CUSTOM if const { allows(OPS, op::CUSTOM) } => {
+                match customs.get(n.b()).copied().flatten() {
+                    Some(f) => get(work, ia).custom(f),
+                    None => S::nan(),
+                }
+            }
+            _ => rows!(
+                OPS,
+                code,
+                |u| get(work, ia).unary(u),
+                |b| get(work, ia).binary(b, get(work, ib)),
+                if let Some(&cmp) = COMPARES.get(usize::from(code.wrapping_sub(op::MASK0))) {
                     flag_of(get(work, ia).mask(cmp, get(work, ib)))
                 } else if let Some(&cmp) = COMPARES.get(usize::from(code.wrapping_sub(op::GUARD0)))
                 {
@@ -124,7 +179,7 @@ where
                 } else {
                     S::nan()
                 }
-            }
+            ),
         };
         if let Some(w) = work.get_mut(i) {
             *w = v;
@@ -163,7 +218,7 @@ fn acc<S: Real, const PER_LANE: bool>(
 /// partials are. A reached adjoint that is exactly zero still multiplies its partials,
 /// so `0 · ∞` is NaN here as in forward mode. Over lanes, reaching is tracked lane by
 /// lane (a `select` reaches each branch in the lanes that take it).
-pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
+pub(crate) fn reverse<const OPS: u64, T: Primitive, S: Real<Primitive = T>>(
     nodes: &[u32],
     customs: &[Option<&'static Custom<T>>],
     work: &[S],
@@ -177,14 +232,14 @@ pub(crate) fn reverse<T: Primitive, S: Real<Primitive = T>>(
     // Lanes differ in what they reach only through a select: without one, every lane
     // reaches the same nodes and one flag per node serves them all.
     if S::LANES && nodes.iter().any(|&r| Node(r).code() == op::SELECT) {
-        reverse_with::<T, S, true>(nodes, customs, work, adj, reached, seeds, grad);
+        reverse_with::<OPS, T, S, true>(nodes, customs, work, adj, reached, seeds, grad);
     } else {
-        reverse_with::<T, S, false>(nodes, customs, work, adj, reached, seeds, grad);
+        reverse_with::<OPS, T, S, false>(nodes, customs, work, adj, reached, seeds, grad);
     }
 }
 
 #[allow(clippy::too_many_lines)]
-fn reverse_with<T: Primitive, S: Real<Primitive = T>, const PER_LANE: bool>(
+fn reverse_with<const OPS: u64, T: Primitive, S: Real<Primitive = T>, const PER_LANE: bool>(
     nodes: &[u32],
     customs: &[Option<&'static Custom<T>>],
     work: &[S],
@@ -235,14 +290,14 @@ fn reverse_with<T: Primitive, S: Real<Primitive = T>, const PER_LANE: bool>(
                 }
             }
             op::CONST => {}
-            op::CUSTOM => {
+            op::CUSTOM if const { allows(OPS, op::CUSTOM) } => {
                 if let Some(f) = customs.get(n.b()).copied().flatten() {
                     let d = custom::<S, false>(f, get(work, ia)).d1;
                     acc(adj, reached, ia, d * w);
                 }
             }
             op::REF => acc(adj, reached, n.payload(), w),
-            op::POWI => {
+            op::POWI if const { allows(OPS, op::POWI) } => {
                 let e = exponent(get(work, ib).primal());
                 let d = unary_at::<S, false>(UnaryOp::Powi(e), get(work, ia), get(work, i)).d1;
                 acc(adj, reached, ia, d * w);
@@ -260,7 +315,7 @@ fn reverse_with<T: Primitive, S: Real<Primitive = T>, const PER_LANE: bool>(
                 acc(adj, reached, ia, y * w);
                 acc(adj, reached, ib, x * w);
             }
-            op::MUL_ADD => {
+            op::MUL_ADD if const { allows(OPS, op::MUL_ADD) } => {
                 let (x, y) = (get(work, ia), get(work, ib));
                 acc(adj, reached, ia, y * w);
                 acc(adj, reached, ib, x * w);
@@ -280,25 +335,33 @@ fn reverse_with<T: Primitive, S: Real<Primitive = T>, const PER_LANE: bool>(
                 }
             }
             _ => {
-                if let Some(u) = unary_of(code) {
-                    let d = unary_at::<S, false>(u, get(work, ia), get(work, i)).d1;
-                    acc(adj, reached, ia, d * w);
-                } else if let Some(b) = binary_of(code) {
-                    let (x, y) = (get(work, ia), get(work, ib));
-                    // Add, Sub and Mul have their own arms above.
-                    let wrt = Wrt {
-                        x: !is_const(ia),
-                        y: !is_const(ib),
-                    };
-                    let j = binary_at::<S, false>(b, x, y, get(work, i), wrt);
-                    if wrt.x {
-                        acc(adj, reached, ia, j.dx * w);
-                    }
-                    if wrt.y {
-                        acc(adj, reached, ib, j.dy * w);
-                    }
+                // (1, ∂a, 0) for a unary row, (2, ∂a, ∂b) for a binary one, 0 for a
+                // comparison (no derivative).
+                let wrt = Wrt {
+                    x: !is_const(ia),
+                    y: !is_const(ib),
+                };
+                let (kind, da, db) = rows!(
+                    OPS,
+                    code,
+                    |u| {
+                        let d = unary_at::<S, false>(u, get(work, ia), get(work, i)).d1;
+                        (1, d, S::zero())
+                    },
+                    |b| {
+                        // Add, Sub and Mul have their own arms above.
+                        let (x, y) = (get(work, ia), get(work, ib));
+                        let j = binary_at::<S, false>(b, x, y, get(work, i), wrt);
+                        (2, j.dx, j.dy)
+                    },
+                    (0, S::zero(), S::zero())
+                );
+                if kind == 1 || (kind == 2 && wrt.x) {
+                    acc(adj, reached, ia, da * w);
                 }
-                // Comparisons carry no derivative.
+                if kind == 2 && wrt.y {
+                    acc(adj, reached, ib, db * w);
+                }
             }
         }
     }

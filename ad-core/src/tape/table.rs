@@ -11,13 +11,22 @@ use crate::rules::{BinaryOp, UnaryOp, Wrt, binary_at, custom, unary_at};
 const CMP: [&str; 6] = ["<", "<=", ">", ">=", "==", "!="];
 
 /// The table view of a [`Program`]; see [`Program::table`].
-pub struct Table<'p, 't, T: Primitive, const N: usize, const M: usize> {
-    prog: &'p Program<'t, T, N, M>,
+pub struct Table<
+    'p,
+    't,
+    T: Primitive,
+    const N: usize,
+    const M: usize,
+    const OPS: u64 = { super::ops::ALL },
+> {
+    prog: &'p Program<'t, T, N, M, OPS>,
     names: [&'p str; N],
 }
 
-impl<'p, 't, T: Primitive, const N: usize, const M: usize> Table<'p, 't, T, N, M> {
-    pub(crate) fn new(prog: &'p Program<'t, T, N, M>) -> Self {
+impl<'p, 't, T: Primitive, const N: usize, const M: usize, const OPS: u64>
+    Table<'p, 't, T, N, M, OPS>
+{
+    pub(crate) fn new(prog: &'p Program<'t, T, N, M, OPS>) -> Self {
         Table {
             prog,
             names: [""; N],
@@ -40,7 +49,7 @@ enum Label<T> {
     Hidden,
 }
 
-impl<T: Primitive, const N: usize, const M: usize> Table<'_, '_, T, N, M> {
+impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Table<'_, '_, T, N, M, OPS> {
     fn labels(&self, i: usize) -> Label<T> {
         // Row numbers count visible nodes only (constants, references and
         // comparisons are not variables of the list).
@@ -67,6 +76,23 @@ impl<T: Primitive, const N: usize, const M: usize> Table<'_, '_, T, N, M> {
 
 fn is_comparison(code: u8) -> bool {
     (op::MASK0..op::GUARD0 + 6).contains(&code)
+}
+
+/// The name of an op code, for [`Error::OpNotEnabled`](crate::Error::OpNotEnabled).
+pub(crate) fn code_name(code: u8) -> &'static str {
+    match code {
+        op::POWI => "powi",
+        op::MUL_ADD => "mul_add",
+        op::CUSTOM => "custom",
+        op::SELECT => "select",
+        _ => match (unary_of(code), binary_of(code)) {
+            (Some(UnaryOp::Ln), _) => "ln",
+            (Some(u), _) => unary_name(u),
+            (_, Some(BinaryOp::Rem)) => "rem",
+            (_, Some(b)) => infix(b).unwrap_or_else(|| prefix(b)),
+            _ => "comparison",
+        },
+    }
 }
 
 fn unary_name(u: UnaryOp) -> &'static str {
@@ -127,7 +153,9 @@ fn prefix(b: BinaryOp) -> &'static str {
     }
 }
 
-impl<T: Primitive, const N: usize, const M: usize> fmt::Display for Table<'_, '_, T, N, M> {
+impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> fmt::Display
+    for Table<'_, '_, T, N, M, OPS>
+{
     /// One row per variable: `var | expression | value | partials [| adjoint]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.prog;

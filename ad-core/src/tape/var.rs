@@ -31,6 +31,10 @@ pub(crate) struct Recorder<'a, T: 'static> {
     recent_next: Cell<usize>,
     needed: Cell<usize>,
     customs_full: Cell<bool>,
+    /// The op set of the tape ([`super::ops`]).
+    ops: u64,
+    /// The first op code outside the set that the recording used.
+    disabled: Cell<Option<u8>>,
 }
 
 impl<'a, T: Primitive> Recorder<'a, T> {
@@ -38,8 +42,11 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         nodes: &'a [Cell<u32>],
         values: &'a [Cell<T>],
         customs: &'a [Cell<Option<&'static Custom<T>>>],
+        ops: u64,
     ) -> Self {
         Recorder {
+            ops,
+            disabled: Cell::new(None),
             nodes,
             values,
             customs,
@@ -70,6 +77,21 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         }
         self.customs_full.set(true);
         None
+    }
+
+    /// The first op code outside the tape's op set that the recording used.
+    pub(crate) fn disabled(&self) -> Option<u8> {
+        self.disabled.get()
+    }
+
+    /// `false` (and the recording marked failed) for an op outside the op set.
+    #[inline(always)]
+    fn enabled(&self, code: u8) -> bool {
+        let on = super::ops::allows(self.ops, code);
+        if !on && self.disabled.get().is_none() {
+            self.disabled.set(Some(code));
+        }
+        on
     }
 
     /// Nodes written.
@@ -143,6 +165,9 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         third: Option<(u32, T)>,
         v: T,
     ) -> u32 {
+        if !self.enabled(code) {
+            return self.push(Node(0), v);
+        }
         let later = usize::from(b.is_some()) + usize::from(third.is_some());
         let Some(ia) = self.operand(a.0, a.1, later) else {
             return self.push(Node(0), v);
@@ -423,6 +448,7 @@ impl<'id, T: Primitive> AdNumber for Var<'id, T> {
         let v = (f.eval)(self.val).value;
         match self.rec {
             None => Self::constant_of(v),
+            Some(rec) if !rec.enabled(op::CUSTOM) => Self::active(rec, rec.push(Node(0), v), v),
             Some(rec) => match rec.custom_slot(f) {
                 Some(slot) => {
                     // The slot travels in the b field (a backward distance for other ops).

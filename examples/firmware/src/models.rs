@@ -9,6 +9,10 @@ pub fn z<T: Real>([x1, x2]: [T; 2]) -> T {
     x1 * x2 + x1.sin()
 }
 
+/// The op set of a tape for [`log_normal`]: `ln` beyond the basic arithmetic
+/// (`ad_core::ops`). The replay and sweep then contain no other elementary function.
+pub const LOG_NORMAL_OPS: u64 = ad_core::ops::unary(UnaryOp::Ln);
+
 /// `log N(y | mu, sigma) = −½((y−mu)/sigma)² − ln sigma − ½ ln 2π`, written as the
 /// seed's Wengert list v4..v10.
 pub fn log_normal<T: Real>([y, mu, sigma]: [T; 3]) -> T {
@@ -71,4 +75,22 @@ pub fn relu_branch<T: Real>(x: T) -> T {
 /// The same ReLU with `select`: both sides recorded, re-decided on every replay.
 pub fn relu_select<T: Real>(x: T) -> T {
     T::select(x.mask(Compare::Gt, T::zero()), x, T::zero())
+}
+
+/// The program of the `flash_tape*` binaries: the hand-written log-density gradient,
+/// then the same by a recording on `tape` and a replay at the same point. Returns the
+/// exit code (0 when both agree, 1 on an error or a disagreement).
+pub fn tape_against_hand<const OPS: u64>(tape: &mut ad_core::Tape<f32, 32, OPS>) -> u32 {
+    use core::hint::black_box;
+    let x = black_box([-1.25, 0.75, 3.0]);
+    let (v, g) = log_normal_hand(x);
+    let Ok(mut prog) = tape.record(black_box([1.5, 0.5, 2.0]), |x| [log_normal(x)]) else {
+        return 1;
+    };
+    let Ok((tv, tg)) = prog.gradient(x) else {
+        return 1;
+    };
+    black_box((v, g, tv, tg));
+    let ok = (v - tv).abs() < 1e-6 && g.iter().zip(tg.iter()).all(|(a, b)| (a - b).abs() < 1e-6);
+    u32::from(!ok)
 }

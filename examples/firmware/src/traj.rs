@@ -3,7 +3,11 @@
 //! as little effort as possible. The cost is recorded once on a fixed-capacity tape;
 //! every gradient step replays it (no recording, no allocation, fixed time).
 
-use ad_core::{Error, Program, Real, Tape};
+use ad_core::rules::UnaryOp;
+use ad_core::{Error, Program, Real, Tape, ops};
+
+/// The op set of the cost's tape: `exp` beyond the basic arithmetic.
+pub const OPS: u64 = ops::unary(UnaryOp::Exp);
 
 /// Control steps.
 pub const STEPS: usize = 8;
@@ -48,9 +52,9 @@ pub fn cost<T: Real>(u: [T; NU]) -> T {
 
 /// Records the cost at `u` on `tape`.
 pub fn record<const CAP: usize>(
-    tape: &mut Tape<f32, CAP>,
+    tape: &mut Tape<f32, CAP, OPS>,
     u: [f32; NU],
-) -> Result<Program<'_, f32, NU, 1>, Error> {
+) -> Result<Program<'_, f32, NU, 1, OPS>, Error> {
     tape.record(u, |u| [cost(u)])
 }
 
@@ -58,7 +62,7 @@ pub fn record<const CAP: usize>(
 /// a replay and a reverse sweep, trial points by forward replays. Returns the new
 /// point, its cost, and the step length taken.
 pub fn step(
-    prog: &mut Program<'_, f32, NU, 1>,
+    prog: &mut Program<'_, f32, NU, 1, OPS>,
     u: [f32; NU],
     alpha: f32,
 ) -> Result<([f32; NU], f32, f32), Error> {

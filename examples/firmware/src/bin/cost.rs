@@ -14,15 +14,15 @@
 use core::hint::black_box;
 
 use ad_core::{Dual, Program, Tape, derivative, value_and_gradient};
-use ad_firmware::models::{log_normal, log_normal_hand, sincos, sincos_f32};
+use ad_firmware::models::{LOG_NORMAL_OPS, log_normal, log_normal_hand, sincos, sincos_f32};
 use ad_firmware::platform::{
     Calibration, EXIT_FAILURE, Singleton, exit, peak_stack_since_paint, stack_used,
 };
 use ad_firmware::{ekf, println, traj};
 
-static RECORD_TAPE: Singleton<Tape<f32, 32>> = Singleton::new(Tape::new());
-static REPLAY_TAPE: Singleton<Tape<f32, 32>> = Singleton::new(Tape::new());
-static TRAJ_TAPE: Singleton<Tape<f32, 256>> = Singleton::new(Tape::new());
+static RECORD_TAPE: Singleton<Tape<f32, 32, LOG_NORMAL_OPS>> = Singleton::new(Tape::new());
+static REPLAY_TAPE: Singleton<Tape<f32, 32, LOG_NORMAL_OPS>> = Singleton::new(Tape::new());
+static TRAJ_TAPE: Singleton<Tape<f32, 256, { traj::OPS }>> = Singleton::new(Tape::new());
 
 const X: [f32; 3] = [1.5, 0.5, 2.0];
 const X2: [f32; 3] = [-1.25, 0.75, 3.0];
@@ -62,7 +62,8 @@ fn main() -> ! {
     // Sanity: every path computes the same gradient before it is timed.
     let (_, hand) = log_normal_hand(X);
     let (_, dual) = value_and_gradient(log_normal, X);
-    let mut prog: Program<'_, f32, 3, 1> = match rep.record(X, |x| [log_normal(x)]) {
+    let mut prog: Program<'_, f32, 3, 1, LOG_NORMAL_OPS> = match rep.record(X, |x| [log_normal(x)])
+    {
         Ok(p) => p,
         Err(_) => fail("recording failed"),
     };

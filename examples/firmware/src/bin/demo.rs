@@ -19,7 +19,7 @@ use ad_firmware::platform::{EXIT_FAILURE, Singleton, exit};
 use ad_firmware::{ekf, println, traj};
 
 /// The trajectory tape lives in RAM (.bss), not on the stack.
-static TRAJ_TAPE: Singleton<Tape<f32, 256>> = Singleton::new(Tape::new());
+static TRAJ_TAPE: Singleton<Tape<f32, 256, { traj::OPS }>> = Singleton::new(Tape::new());
 
 fn deg(r: f32) -> f32 {
     r * 57.295_78

@@ -17,7 +17,7 @@ use ad_firmware::{ekf, traj};
 
 static TAPE: Singleton<Tape<f32, 32>> = Singleton::new(Tape::new());
 static SMALL: Singleton<Tape<f32, 4>> = Singleton::new(Tape::new());
-static TRAJ: Singleton<Tape<f32, 256>> = Singleton::new(Tape::new());
+static TRAJ: Singleton<Tape<f32, 256, { traj::OPS }>> = Singleton::new(Tape::new());
 
 fn near(a: f32, b: f32) -> bool {
     (a - b).abs() <= 1e-5 * (1.0 + b.abs())
