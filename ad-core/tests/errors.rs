@@ -754,17 +754,33 @@ fn op_not_enabled_display() {
     );
 }
 
-/// From `record` and `gradient`, before a tape-full error, and the tape records
-/// normally afterwards (the failed recording leaves nothing behind).
+/// From `record` and `gradient`, before a tape-full error when the stored part holds
+/// the op, and the tape records normally afterwards.
 #[test]
 fn op_not_enabled_from_record_and_gradient() {
     let mut tape: Tape<f64, 8, { ad_core::ops::EXP_LOG }> = Tape::new();
     let r = tape.gradient(|[x, y]| six([x, y]), [1.0, 2.0]);
     assert_eq!(r, Err(Error::OpNotEnabled { op: "sin" }));
-    let r = tape.gradient(
-        |[x, y]| (x * y).exp() * x * x * x * x * x * x * y.tan(),
-        [1.0, 2.0],
+    // The set is checked over the stored nodes: an op outside it within the capacity
+    // is reported before the overflow, one past the capacity after a larger tape.
+    fn early<T: Real>([x, y]: [T; 2]) -> T {
+        (x * y).tan() * x * x * x * x * x * x * y
+    }
+    fn late<T: Real>([x, y]: [T; 2]) -> T {
+        (x * y).exp() * x * x * x * x * x * y.tan()
+    }
+    let r = tape.gradient(|v| early(v), [1.0, 2.0]);
+    assert_eq!(r, Err(Error::OpNotEnabled { op: "tan" }));
+    let r = tape.gradient(|v| late(v), [1.0, 2.0]);
+    assert_eq!(
+        r,
+        Err(Error::TapeFull {
+            capacity: 8,
+            needed: 11
+        })
     );
+    let mut big: Tape<f64, 16, { ad_core::ops::EXP_LOG }> = Tape::new();
+    let r = big.gradient(|v| late(v), [1.0, 2.0]);
     assert_eq!(r, Err(Error::OpNotEnabled { op: "tan" }));
     let (v, g) = tape.gradient(|[x, y]| (x * y).exp(), [1.0, 2.0]).unwrap();
     assert_eq!((v, g), (2.0f64.exp(), [2.0 * 2.0f64.exp(), 2.0f64.exp()]));

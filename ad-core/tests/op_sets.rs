@@ -143,8 +143,8 @@ fn an_op_outside_the_set_is_an_error_naming_it() {
         name(tape.record([1.0], |[x]| [x.ln().exp() + x.atan()])),
         "exp"
     );
-    // The first one outside the set is named, also when the tape overflows as well.
-    let mut small: Tape<f64, 2, SET> = Tape::new();
+    // The first one outside the set is named, also when the tape overflows after it.
+    let mut small: Tape<f64, 3, SET> = Tape::new();
     let r = small.record([1.0], |[x]| [x.ln().cos() * x * x * x]);
     assert_eq!(r.err(), Some(Error::OpNotEnabled { op: "cos" }));
     // Constants are not recorded: no error for an op on constants only.

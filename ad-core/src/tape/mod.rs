@@ -164,11 +164,10 @@ impl<T: Primitive, const CAP: usize, const OPS: u64> Tape<T, CAP, OPS> {
     where
         F: for<'id> FnOnce([Var<'id, T>; N]) -> [Var<'id, T>; M],
     {
-        let (len, outputs) = record_into(
+        let (len, outputs) = record_into::<OPS, _, N, M, _>(
             &mut self.nodes,
             &mut self.values,
             &mut self.customs,
-            OPS,
             x,
             f,
         )?;
@@ -211,12 +210,16 @@ impl<T: Primitive, const CAP: usize, const OPS: u64> Tape<T, CAP, OPS> {
 /// Not inlined: the recorder's frame is then gone before a sweep starts, so the peak
 /// stack of record-then-sweep is the larger of the two, not their sum (a Cortex-M0
 /// budget).
+///
+/// The op set `OPS` is checked over the recorded nodes afterwards (no cost while
+/// recording, none at all for [`ops::ALL`]): a recording that overflows is checked
+/// over the part that was stored, and reports [`Error::OpNotEnabled`] before
+/// [`Error::TapeFull`] when that part already holds an op outside the set.
 #[inline(never)]
-fn record_into<T: Primitive, const N: usize, const M: usize, F>(
+fn record_into<const OPS: u64, T: Primitive, const N: usize, const M: usize, F>(
     nodes: &mut [u32],
     values: &mut [T],
     customs: &mut [Option<&'static Custom<T>>; MAX_CUSTOM],
-    ops: u64,
     x: [T; N],
     f: F,
 ) -> Result<(usize, [u32; M]), Error>
@@ -224,11 +227,46 @@ where
     F: for<'id> FnOnce([Var<'id, T>; N]) -> [Var<'id, T>; M],
 {
     let capacity = nodes.len().min(values.len());
+    let (len, outputs, needed, customs_full) = run_recording(nodes, values, customs, x, f);
+    if OPS != ops::ALL {
+        let stored = nodes.get(..len).unwrap_or(&[]);
+        if let Some(code) = stored
+            .iter()
+            .map(|&r| Node(r).code())
+            .find(|&c| !ops::allows(OPS, c))
+        {
+            return Err(Error::OpNotEnabled {
+                op: table::code_name(code),
+            });
+        }
+    }
+    if customs_full {
+        return Err(Error::TooManyCustom { max: MAX_CUSTOM });
+    }
+    if needed > len || outputs.contains(&LOST) {
+        return Err(Error::TapeFull { capacity, needed });
+    }
+    Ok((len, outputs))
+}
+
+/// The recording itself: program length, outputs, nodes needed, and whether the
+/// custom-function slots overflowed.
+#[inline(always)]
+fn run_recording<T: Primitive, const N: usize, const M: usize, F>(
+    nodes: &mut [u32],
+    values: &mut [T],
+    customs: &mut [Option<&'static Custom<T>>; MAX_CUSTOM],
+    x: [T; N],
+    f: F,
+) -> (usize, [u32; M], usize, bool)
+where
+    F: for<'id> FnOnce([Var<'id, T>; N]) -> [Var<'id, T>; M],
+{
     let nodes = Cell::from_mut(nodes).as_slice_of_cells();
     let values = Cell::from_mut(values).as_slice_of_cells();
     *customs = [None; MAX_CUSTOM];
     let customs = Cell::from_mut(&mut customs[..]).as_slice_of_cells();
-    let rec = Recorder::new(nodes, values, customs, ops);
+    let rec = Recorder::new(nodes, values, customs);
     let mut k = 0;
     let inputs = x.map(|v| {
         let idx = rec.push(Node::with_payload(op::INPUT, k), v);
@@ -237,21 +275,7 @@ where
     });
     let outs = f(inputs);
     let outputs = outs.map(|o| o.index_on(&rec));
-    if let Some(code) = rec.disabled() {
-        return Err(Error::OpNotEnabled {
-            op: table::code_name(code),
-        });
-    }
-    if rec.customs_full() {
-        return Err(Error::TooManyCustom { max: MAX_CUSTOM });
-    }
-    if rec.failed() || outputs.contains(&LOST) {
-        return Err(Error::TapeFull {
-            capacity,
-            needed: rec.needed(),
-        });
-    }
-    Ok((rec.len(), outputs))
+    (rec.len(), outputs, rec.needed(), rec.customs_full())
 }
 
 impl<T: Primitive, const CAP: usize, const OPS: u64> Default for Tape<T, CAP, OPS> {
@@ -686,22 +710,20 @@ impl<T: Primitive> VecTape<T> {
     where
         F: for<'id> Fn([Var<'id, T>; N]) -> [Var<'id, T>; M],
     {
-        let first = record_into(
+        let first = record_into::<{ ops::ALL }, _, N, M, _>(
             &mut self.nodes,
             &mut self.values,
             &mut self.customs,
-            ops::ALL,
             x,
             &f,
         );
         let (len, outputs) = match first {
             Err(Error::TapeFull { needed, .. }) if needed <= MAX_NODES => {
                 self.grow(needed.max(2 * self.nodes.len()));
-                record_into(
+                record_into::<{ ops::ALL }, _, N, M, _>(
                     &mut self.nodes,
                     &mut self.values,
                     &mut self.customs,
-                    ops::ALL,
                     x,
                     &f,
                 )?

@@ -31,10 +31,6 @@ pub(crate) struct Recorder<'a, T: 'static> {
     recent_next: Cell<usize>,
     needed: Cell<usize>,
     customs_full: Cell<bool>,
-    /// The op set of the tape ([`super::ops`]).
-    ops: u64,
-    /// The first op code outside the set that the recording used.
-    disabled: Cell<Option<u8>>,
 }
 
 impl<'a, T: Primitive> Recorder<'a, T> {
@@ -42,11 +38,8 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         nodes: &'a [Cell<u32>],
         values: &'a [Cell<T>],
         customs: &'a [Cell<Option<&'static Custom<T>>>],
-        ops: u64,
     ) -> Self {
         Recorder {
-            ops,
-            disabled: Cell::new(None),
             nodes,
             values,
             customs,
@@ -79,21 +72,6 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         None
     }
 
-    /// The first op code outside the tape's op set that the recording used.
-    pub(crate) fn disabled(&self) -> Option<u8> {
-        self.disabled.get()
-    }
-
-    /// `false` (and the recording marked failed) for an op outside the op set.
-    #[inline(always)]
-    fn enabled(&self, code: u8) -> bool {
-        let on = super::ops::allows(self.ops, code);
-        if !on && self.disabled.get().is_none() {
-            self.disabled.set(Some(code));
-        }
-        on
-    }
-
     /// Nodes written.
     pub(crate) fn len(&self) -> usize {
         self.len.get()
@@ -102,10 +80,6 @@ impl<'a, T: Primitive> Recorder<'a, T> {
     /// Nodes the recording asked for (more than the capacity after an overflow).
     pub(crate) fn needed(&self) -> usize {
         self.needed.get()
-    }
-
-    pub(crate) fn failed(&self) -> bool {
-        self.needed.get() > self.len.get()
     }
 
     /// The index the next node gets. Past the capacity indices are virtual: nothing
@@ -165,9 +139,6 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         third: Option<(u32, T)>,
         v: T,
     ) -> u32 {
-        if !self.enabled(code) {
-            return self.push(Node(0), v);
-        }
         let later = usize::from(b.is_some()) + usize::from(third.is_some());
         let Some(ia) = self.operand(a.0, a.1, later) else {
             return self.push(Node(0), v);
@@ -192,7 +163,11 @@ impl<'a, T: Primitive> Recorder<'a, T> {
 
     /// The node of constant `v`: a recent node with the same value (and sign of
     /// zero) when one is within an operand's reach, else a new `CONST` node.
-    #[inline]
+    ///
+    /// Not inlined: it is the cold path of an operation (a constant meeting a
+    /// variable), and inlined into every operation it doubles their stack frames on a
+    /// Cortex-M0 (register spills), the peak of a recording.
+    #[inline(never)]
     pub(crate) fn constant(&self, v: T) -> u32 {
         let next = self.next();
         for slot in &self.recent {
@@ -448,7 +423,6 @@ impl<'id, T: Primitive> AdNumber for Var<'id, T> {
         let v = (f.eval)(self.val).value;
         match self.rec {
             None => Self::constant_of(v),
-            Some(rec) if !rec.enabled(op::CUSTOM) => Self::active(rec, rec.push(Node(0), v), v),
             Some(rec) => match rec.custom_slot(f) {
                 Some(slot) => {
                     // The slot travels in the b field (a backward distance for other ops).
