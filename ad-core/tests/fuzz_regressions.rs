@@ -422,3 +422,59 @@ fn lanes_powf_partial_depends_on_other_lanes() {
         "lane {lanes:e}, scalar {scalar:e}: {ulps:.0} ulp"
     );
 }
+
+/// `modes` finding (fixed): `powf(x, y)` at `y = 0` with a subnormal base. The
+/// primitive's `∂/∂x = y·x^(y-1)` is `0` (the exactly zero `y` short-circuits), but a
+/// nested `y` (zero value, non-zero tangent) went through the formula, where
+/// `x^(-1)` overflows: `0 · ∞ = NaN` in the value, so `Program::hessian`'s gradient
+/// (and the nested first derivative) was NaN where the gradient is `0`. The partial
+/// now keeps the value `0` and takes its tangent from the table's mixed partial.
+/// Program from the fuzz input: `recip(powf(x₁, x₀))`, lane `(0, -5e-324)`.
+#[test]
+fn powf_zero_exponent_subnormal_base_gradient() {
+    use ad_core::{Lanes, vmap};
+    fn f<T: Real>([e, b]: [T; 2]) -> T {
+        b.powf(e).recip()
+    }
+    for b in [-5e-324, 5e-324, 1e-310, -2.5e-320] {
+        let x = [0.0, b];
+        let (v, g, hg, _) = on_tape(x, |v| f(v));
+        assert_eq!(v, 1.0);
+        assert_eq!(g[1], 0.0, "{b:e}: ∂/∂b at a zero exponent");
+        assert_eq!(
+            hg[1].to_bits(),
+            g[1].to_bits(),
+            "{b:e}: Hessian replay's gradient"
+        );
+        assert_eq!(hg[0].to_bits(), g[0].to_bits(), "{b:e}");
+        let n = f(nested(x));
+        assert_eq!(n.eps[1].re, 0.0, "{b:e}: nested ∂/∂b");
+        let q = f(Dual2::<f64, 2>::variables(x));
+        assert_eq!(q.gradient()[1], 0.0);
+        // The mixed partial: nested and Dual2 agree (both -1/b · ... overflowed).
+        let (h2, hn) = (q.hessian()[0][1], n.eps[1].eps[0]);
+        assert!(
+            h2 == hn || (h2.is_nan() && hn.is_nan()),
+            "{b:e}: {h2} vs {hn}"
+        );
+    }
+    // Over lanes, next to ordinary points: the gradient equals the scalar one.
+    let mut tape: Tape<f64, 16> = Tape::new();
+    let mut prog = tape.record([1.0, 2.0], |v| [f(v)]).unwrap();
+    let mut work = Workspace::<Dual<Lanes<f64, 4>, 2>, 16>::new();
+    let pts = [[0.0, -5e-324], [0.5, 2.0], [0.0, 1e-310], [1.5, 0.25]];
+    let (mut v, mut g, mut h) = ([0.0; 4], [[0.0; 2]; 4], [[[0.0; 2]; 2]; 4]);
+    vmap::program_hessian(&mut prog, &mut work, &pts, &mut v, &mut g, &mut h).unwrap();
+    for (p, x) in pts.iter().enumerate() {
+        let (_, sg) = prog.gradient(*x).unwrap();
+        for i in 0..2 {
+            let (a, b) = (g[p][i], sg[i]);
+            assert!(
+                a == b
+                    || (a.is_nan() && b.is_nan())
+                    || (a - b).abs() <= 8.0 * f64::EPSILON * b.abs(),
+                "{x:?}: {a} vs {b}"
+            );
+        }
+    }
+}
