@@ -772,6 +772,11 @@ fn at_zero_base<T: Real>(x: T, y: T, v: T, dx: T, dy: T, wrt: Wrt) -> (T, T) {
     let zero = T::zero();
     let no_tangents = || x.tangent_part().is_exact_zero() && y.tangent_part().is_exact_zero();
     if T::LANES {
+        // First: for lanes of primitives this folds to `true` at compile time and the
+        // rest disappears.
+        if no_tangents() {
+            return (dx, dy);
+        }
         let one = T::one();
         let x_zero = x.mask(Compare::Eq, zero);
         let y_zero = y.mask(Compare::Eq, zero);
@@ -783,7 +788,7 @@ fn at_zero_base<T: Real>(x: T, y: T, v: T, dx: T, dy: T, wrt: Wrt) -> (T, T) {
             one,
             T::select(y_zero, T::select(dx_nan, one, zero), zero),
         );
-        if need.is_exact_zero() || no_tangents() {
+        if need.is_exact_zero() {
             return (dx, dy);
         }
         let (lx, ly) = lift_at_zero_base(x, y, v);
