@@ -275,7 +275,7 @@ fn tape_select_replays_both_sides() -> Outcome {
 // ----------------------------------------------------------- the demo's building blocks
 
 fn traj_tape_matches_dual() -> Outcome {
-    let mut tape: Tape<f32, 256> = Tape::new();
+    let mut tape: Tape<f32, 256, { traj::OPS }> = Tape::new();
     let u0: [f32; traj::NU] = core::array::from_fn(|i| 0.1 * (i as f32) - 0.7);
     let mut prog = no_error("record", traj::record(&mut tape, [0.0; traj::NU]))?;
     let (v, g) = no_error("replay", prog.gradient(u0))?;
