@@ -16,11 +16,12 @@
 #
 # Time budget: the heavy tests shrink their sample counts under `cfg!(miri)` (see the
 # test files: fewer points, iterations and capacities, every test still running and
-# asserting values). Three tests record programs past the 8191-node operand reach
-# (thousands of nodes: minutes each in the interpreter) and run under Miri in their
-# f64 variant only (`both!(f64_under_miri: ...)` in tape.rs and tape_capacity.rs, the
-# f32 variant `#[ignore]`d there): the far-reference index arithmetic does not depend
-# on the value type. CI runs this whole script on every push.
+# asserting values). Three tests are ignored under Miri (`both!(not_under_miri: ...)`
+# in tape.rs and tape_capacity.rs): `long_program`, `far_reference_boundary` and
+# `far_references_are_counted` record programs past the 8191-node operand reach
+# (thousands of nodes; each took over ten minutes in the interpreter). Far references
+# are safe-code index arithmetic; they run natively and in the `capacity` fuzz target.
+# CI runs this whole script on every push.
 #
 # Environment:
 #   MIRI_TARGETS   targets to run (default: host and i686-unknown-linux-gnu);
