@@ -794,11 +794,7 @@ fn at_zero_base<T: Real>(x: T, y: T, v: T, dx: T, dy: T, wrt: Wrt) -> (T, T) {
         let (lx, ly) = lift_at_zero_base(x, y, v);
         let dx = if wrt.x {
             // y = 0: the value is 0 (the limit); x = 0 with dx = ±∞: that value.
-            let at_y0 = T::select(
-                T::select(x_zero, one, T::select(dx_nan, one, zero)).mask(Compare::Eq, one),
-                lx,
-                dx,
-            );
+            let at_y0 = T::select(x_zero, lx, T::select(dx_nan, lx, dx));
             let at_x0 = T::select(dx_inf, dx.constant_part() + lx, dx);
             T::select(y_zero, at_y0, T::select(x_zero, at_x0, dx))
         } else {
