@@ -91,8 +91,8 @@ fi
 step "fuzzing: seed corpora replayed, every target 60 s"
 bash scripts/fuzz.sh
 
-step "miri: ad-core on the host and on i686 (all but the reference and property suites; scripts/miri.sh without MIRI_SUBSET runs everything)"
-MIRI_SUBSET=ci bash scripts/miri.sh
+step "miri: every ad-core test binary on the host and on i686, the doctests on the host"
+bash scripts/miri.sh
 
 step "benchmark report (quick)"
 cargo run --release -p benches --example report

@@ -16,12 +16,13 @@
 #
 # Time budget: the heavy tests shrink their sample counts under `cfg!(miri)` (see the
 # test files: fewer points, iterations and capacities, every test still running and
-# asserting values). Three tests are ignored under Miri (`both!(not_under_miri: ...)`
+# asserting values; the reference suite reads a committed every-37th-row sample of its
+# tables, see ad-core/tests/reference/README.md). Three tests are ignored under Miri (`both!(not_under_miri: ...)`
 # in tape.rs and tape_capacity.rs): `long_program`, `far_reference_boundary` and
 # `far_references_are_counted` record programs past the 8191-node operand reach
 # (thousands of nodes; each took over ten minutes in the interpreter). Far references
 # are safe-code index arithmetic; they run natively and in the `capacity` fuzz target.
-# CI runs this whole script on every push.
+# CI runs this whole script on every push: every test binary on both targets.
 #
 # Environment:
 #   MIRI_TARGETS   targets to run (default: host and i686-unknown-linux-gnu);
@@ -30,7 +31,6 @@
 #   MIRI_TESTS     test binaries to run (default: lib, every ad-core/tests/*.rs, doc);
 #                  `name:filter1,filter2` runs only the tests of `name` matching one
 #                  of the filters.
-#   MIRI_SUBSET=ci the subset CI runs on every push (see below).
 #   MIRIFLAGS      extra Miri flags (default below).
 #   MIRI_LOG_DIR   where the per-job logs go (default: a fresh temporary folder).
 set -euo pipefail
@@ -75,21 +75,7 @@ DOC_TARGET=host
 
 # The binaries, the slow ones first so that the parallel jobs end together.
 SLOW="tape doc lanes checkpoint reference properties tape_capacity vmath_f64 vmath_f32"
-# MIRI_SUBSET=ci, what CI runs on every push: every test binary and the doctests
-# except the two numerics-only suites `reference` (the mpmath table in every mode)
-# and `properties` (proptest): `reference` alone ran past 40 minutes per target in a
-# CI run even sampled (every 37th row), `properties` was not timed to the end. They
-# exercise no code path of their own (no unsafe, the same rules and sweeps as the
-# other suites) and run natively in CI. The full run (the default) includes them.
-CI_SUBSET="$SLOW lib"
-for f in ad-core/tests/*.rs; do
-    name=$(basename "$f" .rs)
-    case " $CI_SUBSET " in *" $name "*) ;; *) CI_SUBSET="$CI_SUBSET $name" ;; esac
-done
-CI_SUBSET=$(for t in $CI_SUBSET; do case $t in reference | properties) ;; *) printf '%s ' "$t" ;; esac; done)
-if [ "${MIRI_SUBSET:-}" = ci ]; then
-    TESTS=$CI_SUBSET
-elif [ -n "${MIRI_TESTS:-}" ]; then
+if [ -n "${MIRI_TESTS:-}" ]; then
     TESTS=$MIRI_TESTS
 else
     TESTS="$SLOW lib"

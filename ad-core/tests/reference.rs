@@ -125,6 +125,16 @@ use ad_core::{Dual, Dual2, HyperDual, Primitive, Tape, Workspace};
 
 const UNARY_CSV: &str = include_str!("reference/unary.csv");
 const BINARY_CSV: &str = include_str!("reference/binary.csv");
+/// Under Miri (an interpreter, ~1000x slower) the tests check a sample of the tables:
+/// every `MIRI_STRIDE`-th row, written by `generate.py` beside the tables. Miri looks
+/// for undefined behaviour, which the same code paths show on fewer points; the native
+/// run compares every row, and checks that the samples are exactly those rows
+/// (`miri_samples_are_every_37th_row`). (Reading the full files under Miri, even to
+/// keep every 37th row, took longer than the checks themselves.)
+const UNARY_MIRI_CSV: &str = include_str!("reference/unary_miri.csv");
+const BINARY_MIRI_CSV: &str = include_str!("reference/binary_miri.csv");
+/// The sampling stride of the Miri samples (`MIRI_STRIDE` in `generate.py`).
+const MIRI_STRIDE: usize = 37;
 
 // ---------------------------------------------------------------------------
 // Parsing
@@ -178,16 +188,32 @@ fn parse(text: &'static str, header: &str) -> Vec<Row> {
     rows
 }
 
-fn unary_rows() -> Vec<Row> {
-    let rows = parse(UNARY_CSV, "func,x,value,d1,d2");
-    assert!(rows.len() > 1500, "only {} unary rows parsed", rows.len());
+const UNARY_HEADER: &str = "func,x,value,d1,d2";
+const BINARY_HEADER: &str = "func,x,y,value,dx,dy,dxx,dxy,dyy";
+
+/// The rows the tests check: all of `full` natively, its Miri `sample` under Miri;
+/// at least `min` of them (a broken file must not pass vacuously).
+fn rows(full: &'static str, sample: &'static str, header: &str, min: [usize; 2]) -> Vec<Row> {
+    let (text, min) = if cfg!(miri) {
+        (sample, min[1])
+    } else {
+        (full, min[0])
+    };
+    let rows = parse(text, header);
+    assert!(
+        rows.len() > min,
+        "only {} rows parsed under {header}",
+        rows.len()
+    );
     rows
 }
 
+fn unary_rows() -> Vec<Row> {
+    rows(UNARY_CSV, UNARY_MIRI_CSV, UNARY_HEADER, [1500, 40])
+}
+
 fn binary_rows() -> Vec<Row> {
-    let rows = parse(BINARY_CSV, "func,x,y,value,dx,dy,dxx,dxy,dyy");
-    assert!(rows.len() > 450, "only {} binary rows parsed", rows.len());
-    rows
+    rows(BINARY_CSV, BINARY_MIRI_CSV, BINARY_HEADER, [450, 12])
 }
 
 /// An input column as `T`. Inputs are exactly representable in f32, so this is exact in
@@ -715,18 +741,8 @@ const RECORD_AT: f64 = 0.625;
 /// Where the binary replay tests record: `(x, y)` inside every binary domain.
 const RECORD_AT_2: [f64; 2] = [1.375, 2.5];
 
-/// Under Miri (an interpreter, ~1000x slower) every `MIRI_STRIDE`-th row only: Miri
-/// looks for undefined behaviour, which the same code paths show on fewer points; the
-/// native run compares every row.
-const MIRI_STRIDE: usize = 37;
-
-fn sample(rows: Vec<Row>) -> Vec<Row> {
-    let stride = if cfg!(miri) { MIRI_STRIDE } else { 1 };
-    rows.into_iter().step_by(stride).collect()
-}
-
 fn run_unary(part: Part, what: &str) {
-    let rows = sample(unary_rows());
+    let rows = unary_rows();
     let mut r = Report::new(part);
     check_unary::<f64>(&rows, &mut r);
     check_unary::<f32>(&rows, &mut r);
@@ -950,7 +966,7 @@ fn check_binary<T: Primitive>(rows: &[Row], r: &mut Report) {
 }
 
 fn run_binary(part: Part, what: &str) {
-    let rows = sample(binary_rows());
+    let rows = binary_rows();
     let mut r = Report::new(part);
     check_binary::<f64>(&rows, &mut r);
     check_binary::<f32>(&rows, &mut r);
@@ -1012,15 +1028,57 @@ fn binary_program_hessian_forward_over_reverse() {
     );
 }
 
+/// The function names of `unary.csv`, sorted (`powi_k` is `x.powi(k)`).
+const UNARY_FUNCTIONS: [&str; 37] = [
+    "abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "ceil", "cos", "cosh", "exp",
+    "exp2", "exp_m1", "floor", "fract", "ln", "ln_1p", "log10", "log2", "neg", "powi_-1",
+    "powi_-3", "powi_0", "powi_1", "powi_2", "powi_3", "powi_7", "recip", "round", "signum", "sin",
+    "sinh", "sqrt", "tan", "tanh", "trunc",
+];
+
 /// Every function name in the tables is one this file dispatches (the dispatch panics
-/// on an unknown name, so this also guards against new, unwired rows).
+/// on an unknown name, so this also guards against new, unwired rows). Under Miri, the
+/// samples cover every function too.
 #[test]
 fn tables_cover_all_functions() {
-    let unary: std::collections::BTreeSet<_> = unary_rows().iter().map(|r| r.func).collect();
-    let binary: std::collections::BTreeSet<_> = binary_rows().iter().map(|r| r.func).collect();
-    assert!(unary.len() >= 37, "unary functions: {unary:?}");
+    let unary = func_names(&unary_rows());
+    let binary = func_names(&binary_rows());
+    assert_eq!(unary, UNARY_FUNCTIONS);
     assert_eq!(
-        binary.into_iter().collect::<Vec<_>>(),
+        binary,
         ["add", "atan2", "div", "hypot", "log", "mul", "powf", "sub"]
     );
+}
+
+/// The sorted, distinct function names of `rows`.
+fn func_names(rows: &[Row]) -> Vec<&'static str> {
+    let set: std::collections::BTreeSet<_> = rows.iter().map(|r| r.func).collect();
+    set.into_iter().collect()
+}
+
+/// The Miri samples are exactly every `MIRI_STRIDE`-th data line of their tables
+/// (text for text, so `generate.py` cannot let them drift apart), and they cover every
+/// function. It reads the full tables, which is what the samples spare Miri.
+#[test]
+#[cfg_attr(miri, ignore = "reads the full tables; it runs natively")]
+fn miri_samples_are_every_37th_row() {
+    let data = |text: &'static str| -> Vec<&'static str> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    };
+    for (full_text, sample_text, header) in [
+        (UNARY_CSV, UNARY_MIRI_CSV, UNARY_HEADER),
+        (BINARY_CSV, BINARY_MIRI_CSV, BINARY_HEADER),
+    ] {
+        let (full, sample) = (data(full_text), data(sample_text));
+        assert_eq!((full[0], sample[0]), (header, header));
+        let expected: Vec<_> = full[1..].iter().step_by(MIRI_STRIDE).copied().collect();
+        assert_eq!(sample[1..], expected[..]);
+        assert_eq!(
+            func_names(&parse(sample_text, header)),
+            func_names(&parse(full_text, header))
+        );
+    }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Independent high-precision reference values for the `ad` crate's tests.
 
-Writes ``unary.csv`` and ``binary.csv`` next to this file.  Every value comes
+Writes ``unary.csv`` and ``binary.csv`` next to this file (and their samples for
+Miri, ``unary_miri.csv`` and ``binary_miri.csv``).  Every value comes
 from mpmath alone (no code of the Rust workspace is used): the function value
 and its first and second derivatives (analytic formulas evaluated with
 ``mp.dps = 50``), each rounded once, to nearest, to an f64.
@@ -794,6 +795,35 @@ def self_test_edges():
                             assert (v > 0) == (e > 0), (name, x, e, v)
 
 
+# Under Miri (an interpreter) the tests read a sample of the tables: every
+# MIRI_STRIDE-th data row, written to <name>_miri.csv.  Reading the full files took
+# longer there than the checks themselves.  reference.rs checks natively that each
+# sample is exactly these rows of its table, and that it covers every function.
+MIRI_STRIDE = 37
+
+
+def miri_sample(fname, text):
+    """Every MIRI_STRIDE-th data row of ``text`` (the table ``fname``), with the
+    header line, under a comment saying what it is."""
+    lines = text.splitlines()
+    header = next(l for l in lines if l.startswith("func,"))
+    data = [l for l in lines if l and not l.startswith("#")
+            and not l.startswith("func,")]
+    out = ["# Every %dth data row of %s (the first, the %dth, ...), for the tests"
+           % (MIRI_STRIDE, fname, MIRI_STRIDE + 1),
+           "# under Miri. Written by generate.py with %s; DO NOT EDIT BY HAND."
+           % fname,
+           header]
+    out += data[::MIRI_STRIDE]
+    return "\n".join(out) + "\n"
+
+
+def write(fname, text):
+    with open(os.path.join(HERE, fname), "w", encoding="ascii",
+              newline="\n") as fh:
+        fh.write(text)
+
+
 def build():
     u = render(UNARY_HEADER, ["func", "x", "value", "d1", "d2"],
                unary_rows())
@@ -819,9 +849,8 @@ def main():
     assert b == b_check, "binary table changes with precision"
 
     for fname, text in (("unary.csv", u), ("binary.csv", b)):
-        with open(os.path.join(HERE, fname), "w", encoding="ascii",
-                  newline="\n") as fh:
-            fh.write(text)
+        write(fname, text)
+        write(fname.replace(".csv", "_miri.csv"), miri_sample(fname, text))
 
     for fname, text in (("unary.csv", u), ("binary.csv", b)):
         counts = {}
