@@ -17,10 +17,10 @@ use std::process::ExitCode;
 
 use ad_core::{Program, Tape};
 use benches::{
-    GRAD_N, HESS_N, LARGE_CAP, LOGNORMAL_AT, Latency, SMALL_CAP, exact_gradient, exact_hessian,
-    exact_lognormal_gradient, latency_ns, lognormal_pdf, max_rel_diff, ours_gradient, ours_hessian,
-    ours_replay_gradient, ours_tape_gradient, point, record_rosenbrock, time_ns_per_call,
-    timer_resolution_ns, value,
+    GRAD_N, HESS_N, LARGE_CAP, LOGNORMAL_AT, LanesWork, Latency, REPLAY_LANES, SMALL_CAP, batch,
+    exact_gradient, exact_hessian, exact_lognormal_gradient, latency_ns, lognormal_pdf,
+    max_rel_diff, ours_gradient, ours_hessian, ours_lanes_replay_gradient, ours_replay_gradient,
+    ours_tape_gradient, point, record_rosenbrock, time_ns_per_call, timer_resolution_ns, value,
 };
 
 /// Relative tolerance of the correctness checks.
@@ -89,6 +89,42 @@ impl<const N: usize> ReplayCase<'_, N> {
             );
         }
         ok
+    }
+
+    /// Checks the batched replay over lanes: its gradient at each of `len` points of
+    /// [`batch`] against the one-point replay there.
+    fn check_lanes(&mut self, work: &mut LanesWork, len: usize) -> bool {
+        let pts = batch::<N>(len);
+        let (mut v, mut g) = (vec![0.0; len], vec![[0.0; N]; len]);
+        if ours_lanes_replay_gradient(&mut self.prog, work, &pts, &mut v, &mut g).is_err() {
+            eprintln!("mismatch: ours lanes replay n={N}: error");
+            return false;
+        }
+        let (got, want): (Vec<f64>, Vec<f64>) = pts
+            .iter()
+            .zip(&g)
+            .flat_map(|(&x, gl)| {
+                let one = ours_replay_gradient(&mut self.prog, x).unwrap_or([f64::NAN; N]);
+                gl.iter().copied().zip(one).collect::<Vec<_>>()
+            })
+            .unzip();
+        check(
+            &format!("ours lanes replay n={N} ({len} points) vs one-point replay"),
+            &got,
+            &want,
+        )
+    }
+
+    /// Times the batched replay over lanes at `len` points of [`batch`], in ns per
+    /// point.
+    fn time_lanes(&mut self, work: &mut LanesWork, len: usize) -> f64 {
+        let pts = batch::<N>(len);
+        let (mut v, mut g) = (vec![0.0; len], vec![[0.0; N]; len]);
+        let prog = &mut self.prog;
+        let call = time_ns_per_call(BATCHES, BATCH_NS, || {
+            ours_lanes_replay_gradient(prog, work, black_box(&pts), &mut v, &mut g)
+        });
+        call / len as f64
     }
 
     /// Times `(ours, f64-value, echidna-bytecode)` at `point::<N>()`, in ns per call.
@@ -189,11 +225,18 @@ fn main() -> ExitCode {
         prog: p1000,
         echidna: reverse_peers::echidna_record(point::<1000>()),
     };
+    // The batched replay over lanes: points per call at n = 8, 100, 1000 (whole
+    // chunks of lanes, a few microseconds to tens of microseconds per call).
+    let lanes_batch = [1024, 256, 32];
+    let mut work = Box::new(LanesWork::new());
     let ln_at = LOGNORMAL_AT.map(|v| v * 1.1);
     let replay_ok = [
         r8.check(),
         r100.check(),
         r1000.check(),
+        r8.check_lanes(&mut work, lanes_batch[0]),
+        r100.check_lanes(&mut work, lanes_batch[1]),
+        r1000.check_lanes(&mut work, 17),
         check(
             "ours log-normal replay vs exact",
             &pln.gradient(ln_at).map_or([f64::NAN; 3], |(_, g)| g),
@@ -238,9 +281,17 @@ fn main() -> ExitCode {
         reverse_peers::ad_trait_gradient(&engine, black_box(xg))
     });
     let replay = [
-        ("8", r8.time()),
-        ("100", r100.time()),
-        ("1000", r1000.time()),
+        ("8", r8.time(), r8.time_lanes(&mut work, lanes_batch[0])),
+        (
+            "100",
+            r100.time(),
+            r100.time_lanes(&mut work, lanes_batch[1]),
+        ),
+        (
+            "1000",
+            r1000.time(),
+            r1000.time_lanes(&mut work, lanes_batch[2]),
+        ),
     ];
 
     // Single-call latency: the timer first, then an empty call (what the timing
@@ -285,10 +336,12 @@ fn main() -> ExitCode {
         rec_ours,
         rec_ad_trait,
     );
-    for (n, (ours, plain, echidna)) in replay {
+    for (n, (ours, plain, echidna), lanes) in replay {
         let case = format!("rosenbrock_replay_grad_n{n}");
         compare(&case, "f64-value", ours, plain);
         compare(&case, "echidna-bytecode", ours, echidna);
+        let case = format!("rosenbrock_replay_lanes{REPLAY_LANES}_grad_n{n}_per_point");
+        compare(&case, "f64-value", lanes, plain);
     }
     println!(
         "timer: Instant::now() step {step} ns (smallest nonzero), one read {read} ns (median)"

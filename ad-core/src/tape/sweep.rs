@@ -205,7 +205,11 @@ fn acc<S: Real, const PER_LANE: bool>(
             *a = S::select(m, *a + c, *a);
             *r = r.or(m);
         } else {
-            *a += c;
+            // The first contribution to a node starts from zero (`0 + c`, as a zeroed
+            // adjoint would: the same bits, `-0` included), so the adjoints need no
+            // clearing before a sweep; the reached flags say which are written.
+            let base = if r.any() { *a } else { S::zero() };
+            *a = base + c;
             *r = MaskOps::splat(true);
         }
     }
@@ -251,8 +255,11 @@ fn reverse_with<const OPS: u64, T: Primitive, S: Real<Primitive = T>, const PER_
     S::Mask: MaskOps,
 {
     let len = nodes.len();
-    for a in adj.iter_mut().take(len) {
-        *a = S::zero();
+    if PER_LANE {
+        // (Without per-lane reaching, `acc` starts each node's adjoint from zero.)
+        for a in adj.iter_mut().take(len) {
+            *a = S::zero();
+        }
     }
     for r in reached.iter_mut().take(len) {
         *r = MaskOps::splat(false);
