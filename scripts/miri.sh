@@ -17,7 +17,9 @@
 # Time budget: the heavy tests shrink their sample counts under `cfg!(miri)` (see the
 # test files: fewer points, iterations and capacities, every test still running and
 # asserting values; the reference suite reads a committed every-37th-row sample of its
-# tables, see ad-core/tests/reference/README.md). Three tests are ignored under Miri (`both!(not_under_miri: ...)`
+# tables, see ad-core/tests/reference/README.md; the test that compares those samples
+# with the full tables, `miri_samples_are_every_37th_row`, is ignored here and runs
+# natively). Three tests are ignored under Miri (`both!(not_under_miri: ...)`
 # in tape.rs and tape_capacity.rs): `long_program`, `far_reference_boundary` and
 # `far_references_are_counted` record programs past the 8191-node operand reach
 # (thousands of nodes; each took over ten minutes in the interpreter). Far references
