@@ -94,8 +94,7 @@ impl<const N: usize> ReplayCase<'_, N> {
     /// Checks the batched replay over lanes: its gradient at each of `len` points of
     /// [`batch`] against the one-point replay there.
     fn check_lanes(&mut self, work: &mut LanesWork, len: usize) -> bool {
-        let pts = batch::<N>(len);
-        let (mut v, mut g) = (vec![0.0; len], vec![[0.0; N]; len]);
+        let (pts, mut v, mut g) = lanes_batch::<N>(len);
         if ours_lanes_replay_gradient(&mut self.prog, work, &pts, &mut v, &mut g).is_err() {
             eprintln!("mismatch: ours lanes replay n={N}: error");
             return false;
@@ -118,8 +117,7 @@ impl<const N: usize> ReplayCase<'_, N> {
     /// Times the batched replay over lanes at `len` points of [`batch`], in ns per
     /// point.
     fn time_lanes(&mut self, work: &mut LanesWork, len: usize) -> f64 {
-        let pts = batch::<N>(len);
-        let (mut v, mut g) = (vec![0.0; len], vec![[0.0; N]; len]);
+        let (pts, mut v, mut g) = lanes_batch::<N>(len);
         let prog = &mut self.prog;
         let call = time_ns_per_call(BATCHES, BATCH_NS, || {
             ours_lanes_replay_gradient(prog, work, black_box(&pts), &mut v, &mut g)
@@ -141,6 +139,11 @@ impl<const N: usize> ReplayCase<'_, N> {
         });
         (ours, plain, theirs)
     }
+}
+
+/// The `len` points of [`batch`] and zeroed value and gradient outputs for them.
+fn lanes_batch<const N: usize>(len: usize) -> (Vec<[f64; N]>, Vec<f64>, Vec<[f64; N]>) {
+    (batch::<N>(len), vec![0.0; len], vec![[0.0; N]; len])
 }
 
 /// Prints one latency line.
@@ -227,16 +230,19 @@ fn main() -> ExitCode {
     };
     // The batched replay over lanes: points per call at n = 8, 100, 1000 (whole
     // chunks of lanes, a few microseconds to tens of microseconds per call).
-    let lanes_batch = [1024, 256, 32];
+    let batch_len = [1024, 256, 32];
+    // The n = 1000 check runs 17 points: one whole chunk of 16 lanes and a remainder
+    // of one (the padded chunk), each against a one-point replay.
+    let remainder_check = REPLAY_LANES + 1;
     let mut work = Box::new(LanesWork::new());
     let ln_at = LOGNORMAL_AT.map(|v| v * 1.1);
     let replay_ok = [
         r8.check(),
         r100.check(),
         r1000.check(),
-        r8.check_lanes(&mut work, lanes_batch[0]),
-        r100.check_lanes(&mut work, lanes_batch[1]),
-        r1000.check_lanes(&mut work, 17),
+        r8.check_lanes(&mut work, batch_len[0]),
+        r100.check_lanes(&mut work, batch_len[1]),
+        r1000.check_lanes(&mut work, remainder_check),
         check(
             "ours log-normal replay vs exact",
             &pln.gradient(ln_at).map_or([f64::NAN; 3], |(_, g)| g),
@@ -281,16 +287,12 @@ fn main() -> ExitCode {
         reverse_peers::ad_trait_gradient(&engine, black_box(xg))
     });
     let replay = [
-        ("8", r8.time(), r8.time_lanes(&mut work, lanes_batch[0])),
-        (
-            "100",
-            r100.time(),
-            r100.time_lanes(&mut work, lanes_batch[1]),
-        ),
+        ("8", r8.time(), r8.time_lanes(&mut work, batch_len[0])),
+        ("100", r100.time(), r100.time_lanes(&mut work, batch_len[1])),
         (
             "1000",
             r1000.time(),
-            r1000.time_lanes(&mut work, lanes_batch[2]),
+            r1000.time_lanes(&mut work, batch_len[2]),
         ),
     ];
 
