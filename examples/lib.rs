@@ -3,6 +3,15 @@
 
 use core::fmt::Write as _;
 
+#[path = "codegen_programs.rs"]
+pub mod programs;
+
+/// The programs of [`programs`] as generated code, written by the build script with
+/// `Program::to_rust` (`{name}_value`, `{name}_vjp`, `{name}_gradient` each).
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
+
 /// Collects rows of "quantity, ours, closed form" and checks them.
 ///
 /// ```

@@ -78,6 +78,7 @@ step "examples"
 cargo run --release --example quickstart
 cargo run --release --example wengert
 cargo run --release --example checkpointing
+cargo run --release --example codegen
 
 step "firmware: on-target tests in QEMU, no-panic link check, cost table"
 if command -v qemu-system-arm >/dev/null && command -v qemu-system-riscv32 >/dev/null; then

@@ -15,6 +15,8 @@
 //! | [`hessian`] | `Dual2<Lanes<T, L>, N>` | `f(x)`, `∇f(x)`, `∇²f(x)` |
 //! | [`program_gradient`] | a recorded [`Program`] replayed over `Lanes<T, L>` | `f(x)`, `∇f(x)` (reverse mode: one sweep for any `N`) |
 //! | [`program_hessian`] | a [`Program`] replayed over `Dual<Lanes<T, L>, N>` | `f(x)`, `∇f(x)`, `∇²f(x)` (forward-over-reverse) |
+//! | [`reverse_gradient`] | your gradient function over `Lanes<T, L>` (generated code, [`Program::to_rust`]) | `f(x)`, `∇f(x)` |
+//! | [`reverse_hessian`] | your gradient function over `Dual<Lanes<T, L>, N>` | `f(x)`, `∇f(x)`, `∇²f(x)` (forward-over-reverse) |
 //!
 //! Forward mode costs about `N` times the function per point and suits few inputs;
 //! the program helpers cost a fixed few times the function whatever `N` is. A replayed
@@ -263,14 +265,7 @@ pub fn program_gradient<const L: usize, T, const N: usize, const W: usize, const
 where
     T: LaneMath,
 {
-    same_len(points.len(), values.len())?;
-    same_len(points.len(), grads.len())?;
-    chunks(points, |start, xs, valid| {
-        let (v, g) = prog.gradient_over(xs, work)?;
-        scatter::<_, L>(values, start, valid, |j| v.0[j]);
-        scatter::<_, L>(grads, start, valid, |j| lane(&g, j));
-        Ok(())
-    })
+    reverse_gradient(|xs| prog.gradient_over(xs, work), points, values, grads)
 }
 
 /// Value, gradient and Hessian of a recorded program at every point, by
@@ -302,11 +297,88 @@ pub fn program_hessian<const L: usize, T, const N: usize, const W: usize, const 
 where
     T: LaneMath,
 {
+    reverse_hessian(
+        |xs| prog.gradient_over(xs, work),
+        points,
+        values,
+        grads,
+        hess,
+    )
+}
+
+/// Value and gradient at every point from a function that computes both over
+/// `Lanes<T, L>` by reverse mode: the `{name}_gradient` function of generated code
+/// ([`Program::to_rust`]), or any batched gradient. `f` runs once per chunk; its error
+/// stops the batch (outputs of the chunks before it are written, the rest untouched).
+///
+/// ```
+/// use ad_core::{vmap, Error, Lanes, Real};
+/// // What `Program::to_rust` writes for `x * y` (abridged).
+/// fn mul_gradient<S: Real>([x, y]: [S; 2]) -> Result<(S, [S; 2]), Error> {
+///     Ok((x * y, [y, x]))
+/// }
+/// let pts = [[1.0_f32, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let (mut v, mut g) = ([0.0; 3], [[0.0; 2]; 3]);
+/// vmap::reverse_gradient::<4, _, _, _>(mul_gradient::<Lanes<f32, 4>>, &pts, &mut v, &mut g)?;
+/// assert_eq!((v[2], g[2]), (30.0, [6.0, 5.0]));
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+pub fn reverse_gradient<const L: usize, T, const N: usize, F>(
+    mut f: F,
+    points: &[[T; N]],
+    values: &mut [T],
+    grads: &mut [[T; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: FnMut([Lanes<T, L>; N]) -> Result<(Lanes<T, L>, [Lanes<T, L>; N]), Error>,
+{
+    same_len(points.len(), values.len())?;
+    same_len(points.len(), grads.len())?;
+    chunks(points, |start, xs, valid| {
+        let (v, g) = f(xs)?;
+        scatter::<_, L>(values, start, valid, |j| v.0[j]);
+        scatter::<_, L>(grads, start, valid, |j| lane(&g, j));
+        Ok(())
+    })
+}
+
+/// Value, gradient and Hessian at every point from a reverse-mode gradient function
+/// run over `Dual<Lanes<T, L>, N>` (forward-over-reverse): the `{name}_gradient`
+/// function of generated code ([`Program::to_rust`]), or any gradient generic over
+/// its number type. `f` gets the points seeded as variables and runs once per chunk.
+///
+/// ```
+/// use ad_core::{vmap, Dual, Error, Lanes, Real};
+/// // The gradient of x²y, by hand here, generic as generated code is.
+/// fn grad<S: Real>([x, y]: [S; 2]) -> Result<(S, [S; 2]), Error> {
+///     Ok((x * x * y, [(x + x) * y, x * x]))
+/// }
+/// let pts = [[1.0_f64, 2.0], [3.0, 4.0]];
+/// let (mut v, mut g, mut h) = ([0.0; 2], [[0.0; 2]; 2], [[[0.0; 2]; 2]; 2]);
+/// vmap::reverse_hessian::<2, _, _, _>(grad::<Dual<Lanes<f64, 2>, 2>>, &pts, &mut v, &mut g, &mut h)?;
+/// assert_eq!(h[1], [[8.0, 6.0], [6.0, 0.0]]);
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+#[allow(clippy::type_complexity)]
+pub fn reverse_hessian<const L: usize, T, const N: usize, F>(
+    mut f: F,
+    points: &[[T; N]],
+    values: &mut [T],
+    grads: &mut [[T; N]],
+    hess: &mut [[[T; N]; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: FnMut(
+        [Dual<Lanes<T, L>, N>; N],
+    ) -> Result<(Dual<Lanes<T, L>, N>, [Dual<Lanes<T, L>, N>; N]), Error>,
+{
     same_len(points.len(), values.len())?;
     same_len(points.len(), grads.len())?;
     same_len(points.len(), hess.len())?;
     chunks(points, |start, xs, valid| {
-        let (v, g) = prog.gradient_over(Dual::variables(xs), work)?;
+        let (v, g) = f(Dual::variables(xs))?;
         scatter::<_, L>(values, start, valid, |j| v.re.0[j]);
         scatter::<_, L>(grads, start, valid, |j| g.map(|d| d.re.0[j]));
         scatter::<_, L>(hess, start, valid, |j| g.map(|d| lane(&d.eps, j)));

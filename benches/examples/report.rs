@@ -18,9 +18,10 @@ use std::process::ExitCode;
 use ad_core::{Program, Tape};
 use benches::{
     GRAD_N, HESS_N, LARGE_CAP, LOGNORMAL_AT, LanesWork, Latency, REPLAY_LANES, SMALL_CAP, batch,
-    exact_gradient, exact_hessian, exact_lognormal_gradient, latency_ns, lognormal_pdf,
-    max_rel_diff, ours_gradient, ours_hessian, ours_lanes_replay_gradient, ours_replay_gradient,
-    ours_tape_gradient, point, record_rosenbrock, time_ns_per_call, timer_resolution_ns, value,
+    exact_gradient, exact_hessian, exact_lognormal_gradient, generated_gradient, latency_ns,
+    lognormal_pdf, max_rel_diff, ours_gradient, ours_hessian, ours_lanes_replay_gradient,
+    ours_replay_gradient, ours_tape_gradient, point, record_rosenbrock, time_ns_per_call,
+    timer_resolution_ns, value,
 };
 
 /// Relative tolerance of the correctness checks.
@@ -58,11 +59,16 @@ fn shifted<const N: usize>() -> [f64; N] {
     point::<N>().map(|v| v + 0.05)
 }
 
+/// A generated gradient function.
+type Generated<const N: usize> = fn([f64; N]) -> Result<(f64, [f64; N]), ad_core::Error>;
+
 /// One replayed Rosenbrock case: our program and echidna's bytecode tape, both
 /// recorded at `point::<N>()`.
 struct ReplayCase<'t, const N: usize> {
     prog: Program<'t, f64, N, 1>,
     echidna: echidna::BytecodeTape<f64>,
+    /// The same program as generated code ([`benches::generated`]).
+    generated: Generated<N>,
 }
 
 impl<const N: usize> ReplayCase<'_, N> {
@@ -85,6 +91,12 @@ impl<const N: usize> ReplayCase<'_, N> {
             ok &= check(
                 &format!("echidna bytecode n={N} at the {at}"),
                 &theirs,
+                &ours,
+            );
+            let generated = (self.generated)(x).map_or([f64::NAN; N], |(_, g)| g);
+            ok &= check(
+                &format!("ours generated code n={N} at the {at} vs replay"),
+                &generated,
                 &ours,
             );
         }
@@ -123,6 +135,12 @@ impl<const N: usize> ReplayCase<'_, N> {
             ours_lanes_replay_gradient(prog, work, black_box(&pts), &mut v, &mut g)
         });
         call / len as f64
+    }
+
+    /// Times the generated gradient at `point::<N>()`, in ns per call.
+    fn time_generated(&self) -> f64 {
+        let (x, f) = (point::<N>(), self.generated);
+        time_ns_per_call(BATCHES, BATCH_NS, || f(black_box(x)))
     }
 
     /// Times `(ours, f64-value, echidna-bytecode)` at `point::<N>()`, in ns per call.
@@ -216,17 +234,28 @@ fn main() -> ExitCode {
         eprintln!("error: a recording failed (tape too small?)");
         return ExitCode::FAILURE;
     };
+    let (Some(g8), Some(g100), Some(g1000)) = (
+        generated_gradient::<8>(),
+        generated_gradient::<100>(),
+        generated_gradient::<1000>(),
+    ) else {
+        eprintln!("error: no generated code for n = 8, 100 or 1000");
+        return ExitCode::FAILURE;
+    };
     let mut r8 = ReplayCase {
         prog: p8,
         echidna: reverse_peers::echidna_record(point::<8>()),
+        generated: g8,
     };
     let mut r100 = ReplayCase {
         prog: p100,
         echidna: reverse_peers::echidna_record(point::<100>()),
+        generated: g100,
     };
     let mut r1000 = ReplayCase {
         prog: p1000,
         echidna: reverse_peers::echidna_record(point::<1000>()),
+        generated: g1000,
     };
     // The batched replay over lanes: points per call at n = 8, 100, 1000 (whole
     // chunks of lanes, a few microseconds to tens of microseconds per call).
@@ -287,12 +316,23 @@ fn main() -> ExitCode {
         reverse_peers::ad_trait_gradient(&engine, black_box(xg))
     });
     let replay = [
-        ("8", r8.time(), r8.time_lanes(&mut work, batch_len[0])),
-        ("100", r100.time(), r100.time_lanes(&mut work, batch_len[1])),
+        (
+            "8",
+            r8.time(),
+            r8.time_lanes(&mut work, batch_len[0]),
+            r8.time_generated(),
+        ),
+        (
+            "100",
+            r100.time(),
+            r100.time_lanes(&mut work, batch_len[1]),
+            r100.time_generated(),
+        ),
         (
             "1000",
             r1000.time(),
             r1000.time_lanes(&mut work, batch_len[2]),
+            r1000.time_generated(),
         ),
     ];
 
@@ -338,12 +378,14 @@ fn main() -> ExitCode {
         rec_ours,
         rec_ad_trait,
     );
-    for (n, (ours, plain, echidna), lanes) in replay {
+    for (n, (ours, plain, echidna), lanes, generated) in replay {
         let case = format!("rosenbrock_replay_grad_n{n}");
         compare(&case, "f64-value", ours, plain);
         compare(&case, "echidna-bytecode", ours, echidna);
         let case = format!("rosenbrock_replay_lanes{REPLAY_LANES}_grad_n{n}_per_point");
         compare(&case, "f64-value", lanes, plain);
+        let case = format!("rosenbrock_generated_grad_n{n}");
+        compare(&case, "f64-value", generated, plain);
     }
     println!(
         "timer: Instant::now() step {step} ns (smallest nonzero), one read {read} ns (median)"

@@ -18,6 +18,52 @@ use std::time::Instant;
 
 use ad_core::{Error, Lanes, Program, Real, Tape, Workspace, gradient, hessian, vmap};
 
+mod workload;
+pub use workload::{point, rosenbrock};
+
+/// [`rosenbrock`] at `n = 8`, 100 and 1000 as generated code: the build script
+/// records it at [`point`] on a `VecTape` and writes [`Program::to_rust`]'s output,
+/// which this module includes (`rosenbrock{n}_value`, `_vjp` and `_gradient`).
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated_rosenbrock.rs"));
+}
+
+/// The gradient of [`rosenbrock`] at `n = N` by its generated code ([`generated`]),
+/// for `N` in 8, 100 and 1000 (the generated sizes); `None` for another `N`.
+#[must_use]
+#[allow(clippy::type_complexity)]
+pub fn generated_gradient<const N: usize>() -> Option<fn([f64; N]) -> Result<(f64, [f64; N]), Error>>
+{
+    fn cast<const A: usize, const B: usize>(
+        f: fn([f64; A]) -> Result<(f64, [f64; A]), Error>,
+    ) -> Option<fn([f64; B]) -> Result<(f64, [f64; B]), Error>> {
+        // `A == B` here: the same type, which `Any` confirms without `unsafe`.
+        let any: &dyn std::any::Any = &f;
+        any.downcast_ref().copied()
+    }
+    match N {
+        8 => cast::<8, N>(gen8),
+        100 => cast::<100, N>(gen100),
+        1000 => cast::<1000, N>(gen1000),
+        _ => None,
+    }
+}
+
+/// The timed entry points of the generated gradients: one compiled function each, as
+/// the other implementations are.
+#[inline(never)]
+fn gen8(x: [f64; 8]) -> Result<(f64, [f64; 8]), Error> {
+    generated::rosenbrock8_gradient(x)
+}
+#[inline(never)]
+fn gen100(x: [f64; 100]) -> Result<(f64, [f64; 100]), Error> {
+    generated::rosenbrock100_gradient(x)
+}
+#[inline(never)]
+fn gen1000(x: [f64; 1000]) -> Result<(f64, [f64; 1000]), Error> {
+    generated::rosenbrock1000_gradient(x)
+}
+
 /// The number of variables of the gradient benchmark.
 pub const GRAD_N: usize = 8;
 
@@ -42,40 +88,6 @@ pub const SMALL_CAP: usize = 128;
 /// was recorded, within the 8191 an operand field reaches, so no `REF` nodes are
 /// needed at this size.
 pub const LARGE_CAP: usize = 12_288;
-
-/// The fixed input point of every benchmark: `x_i = 0.5 + 0.1 i`.
-///
-/// ```
-/// assert_eq!(benches::point::<3>(), [0.5, 0.6, 0.7]);
-/// ```
-#[must_use]
-pub fn point<const N: usize>() -> [f64; N] {
-    core::array::from_fn(|i| 0.1f64.mul_add(i as f64, 0.5))
-}
-
-/// The extended Rosenbrock function `Σᵢ 100 (xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)²`.
-///
-/// This is the workload of every benchmark; the peers' versions in
-/// `shared/peers.rs` perform the same operations in the same order (a square is a
-/// product `t * t`, as num-dual's `powi(2)` also is).
-///
-/// ```
-/// assert_eq!(benches::rosenbrock(&[1.0_f64, 1.0, 1.0]), 0.0);
-/// assert_eq!(benches::rosenbrock(&[0.0_f64, 0.0]), 1.0);
-/// ```
-#[inline]
-pub fn rosenbrock<T: Real>(x: &[T]) -> T {
-    let hundred = T::constant(100.0);
-    let one = T::one();
-    let mut sum = T::zero();
-    for w in x.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let t = b - a * a;
-        let u = one - a;
-        sum = sum + hundred * (t * t) + u * u;
-    }
-    sum
-}
 
 /// The value of [`rosenbrock`] over plain `f64`: the baseline.
 ///

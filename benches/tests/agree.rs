@@ -10,8 +10,9 @@ mod reverse_peers;
 use ad_core::Tape;
 use benches::{
     GRAD_N, HESS_N, LARGE_CAP, LOGNORMAL_AT, SMALL_CAP, exact_gradient, exact_hessian,
-    exact_lognormal_gradient, lognormal_pdf, max_rel_diff, ours_gradient, ours_hessian,
-    ours_replay_gradient, ours_tape_gradient, point, record_rosenbrock, rosenbrock, value,
+    exact_lognormal_gradient, generated_gradient, lognormal_pdf, max_rel_diff, ours_gradient,
+    ours_hessian, ours_replay_gradient, ours_tape_gradient, point, record_rosenbrock, rosenbrock,
+    value,
 };
 
 const TOL: f64 = 1e-12;
@@ -70,6 +71,10 @@ fn replay_agrees<const N: usize>() {
         assert!(max_rel_diff(&g, &exact_gradient(x)) <= TOL, "ours n = {N}");
         let e = reverse_peers::echidna_replay_gradient(&mut echidna, x);
         assert!(max_rel_diff(&e, &g) <= TOL, "echidna n = {N}");
+        // The generated code of the same recording: the replay's numbers exactly.
+        let generated = generated_gradient::<N>().expect("generated for this n");
+        let (_, gg) = generated(x).expect("no branches to change");
+        assert_eq!(gg, g, "generated n = {N}");
     }
 }
 

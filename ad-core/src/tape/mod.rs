@@ -81,6 +81,8 @@
 
 mod node;
 pub mod ops;
+#[cfg(feature = "alloc")]
+mod rust;
 mod sweep;
 mod table;
 mod var;
