@@ -94,6 +94,13 @@ fn lane<T: LaneMath, const L: usize, const K: usize>(src: &[Lanes<T, L>; K], j: 
     core::array::from_fn(|k| src[k].0.get(j).copied().unwrap_or(T::ZERO))
 }
 
+/// `f` of every element, by reference: `[T; N]::map` would move the array (a copy of
+/// `N` large dual numbers per lane, through an out-of-line `try_map`).
+#[inline(always)]
+fn each<A, B, const K: usize>(src: &[A; K], f: impl Fn(&A) -> B) -> [B; K] {
+    core::array::from_fn(|k| f(&src[k]))
+}
+
 /// Writes `value(j)` into `out[start + j]` for the chunk's valid lanes.
 #[inline(always)]
 fn scatter<O: Copy, const L: usize>(
@@ -195,8 +202,8 @@ where
     same_len(points.len(), jac.len())?;
     chunks(points, |start, xs, valid| {
         let ys = f(Dual::variables(xs));
-        scatter::<_, L>(values, start, valid, |j| ys.map(|y| y.re.0[j]));
-        scatter::<_, L>(jac, start, valid, |j| ys.map(|y| lane(&y.eps, j)));
+        scatter::<_, L>(values, start, valid, |j| each(&ys, |y| y.re.0[j]));
+        scatter::<_, L>(jac, start, valid, |j| each(&ys, |y| lane(&y.eps, j)));
         Ok(())
     })
 }
@@ -234,7 +241,7 @@ where
         let (g, h) = (y.gradient(), y.hessian());
         scatter::<_, L>(values, start, valid, |j| y.value().0[j]);
         scatter::<_, L>(grads, start, valid, |j| lane(&g, j));
-        scatter::<_, L>(hess, start, valid, |j| h.map(|row| lane(&row, j)));
+        scatter::<_, L>(hess, start, valid, |j| each(&h, |row| lane(row, j)));
         Ok(())
     })
 }
@@ -380,8 +387,8 @@ where
     chunks(points, |start, xs, valid| {
         let (v, g) = f(Dual::variables(xs))?;
         scatter::<_, L>(values, start, valid, |j| v.re.0[j]);
-        scatter::<_, L>(grads, start, valid, |j| g.map(|d| d.re.0[j]));
-        scatter::<_, L>(hess, start, valid, |j| g.map(|d| lane(&d.eps, j)));
+        scatter::<_, L>(grads, start, valid, |j| each(&g, |d| d.re.0[j]));
+        scatter::<_, L>(hess, start, valid, |j| each(&g, |d| lane(&d.eps, j)));
         Ok(())
     })
 }

@@ -37,8 +37,10 @@ use ad_core::{Error, Lanes, VecTape, Workspace};
 use benches::{exact_gradient, exact_hessian, rosenbrock};
 use cases::{
     LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, exact_lognormal_logpdf_gradient,
-    lognormal_forward, program_gradient, program_hessian, rosenbrock_forward,
-    rosenbrock_forward_inline, rosenbrock_hessian, rosenbrock_hessian_inline, uniform_points,
+    lognormal_forward, lognormal_generated_f32, lognormal_generated_f64, program_gradient,
+    program_hessian, rosenbrock_forward, rosenbrock_forward_inline, rosenbrock_hessian,
+    rosenbrock_hessian_inline, rosenbrock2_generated, rosenbrock10_hessian_generated,
+    rosenbrock100_generated, uniform_points,
 };
 
 /// Untimed calls before timing.
@@ -164,7 +166,7 @@ fn wide<const N: usize>(x: &[f32; N]) -> [f64; N] {
 
 /// Case 1: log-normal log-density gradient, 1e6 points, in `T`.
 macro_rules! lognormal_case {
-    ($t:ty, $name:literal, $tol:expr, [$($l:literal),*]) => {{
+    ($t:ty, $name:literal, $tol:expr, [$($l:literal),*], $gen:ident, [$($g:literal),*]) => {{
         let mut case = Case::new($name);
         let pts: Vec<[$t; 3]> = uniform_points(BIG_BATCH, 1, LOGNORMAL_RANGES, |v| v as $t);
         let mut values: Vec<$t> = vec![0.0; pts.len()];
@@ -179,6 +181,18 @@ macro_rules! lognormal_case {
             )?;
             case.time(concat!("forward-L", $l), RUNS, || {
                 lognormal_forward::<$l, $t>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
+            })?;
+        )*
+        $(
+            $gen::<$g>(&pts, &mut values, &mut grads)?;
+            check(
+                concat!("generated-L", $g),
+                grads.iter().map(|g| g.map(f64::from)),
+                pts.iter().map(|p| exact_lognormal_logpdf_gradient(p.map(f64::from))),
+                $tol,
+            )?;
+            case.time(concat!("generated-L", $g), RUNS, || {
+                $gen::<$g>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
             })?;
         )*
         case.finish();
@@ -221,6 +235,21 @@ fn rosenbrock2() -> Result<(), Failure> {
         )*};
     }
     forward_inline!(8, 16, 32);
+    macro_rules! generated {
+        ($($l:literal),*) => {$(
+            rosenbrock2_generated::<$l>(&pts, &mut values, &mut grads)?;
+            check(
+                concat!("generated-L", $l),
+                grads.iter().map(wide),
+                pts.iter().map(|p| exact_gradient(wide(p))),
+                TOL_ROSENBROCK,
+            )?;
+            case.time(concat!("generated-L", $l), RUNS, || {
+                rosenbrock2_generated::<$l>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
+            })?;
+        )*};
+    }
+    generated!(8, 16);
     case.finish();
     Ok(())
 }
@@ -252,6 +281,21 @@ fn rosenbrock100() -> Result<(), Failure> {
         )*};
     }
     replay!(8, 16, 32, 64);
+    macro_rules! generated {
+        ($($l:literal),*) => {$(
+            rosenbrock100_generated::<$l>(&pts, &mut values, &mut grads)?;
+            check(
+                concat!("generated-L", $l),
+                grads.iter().map(wide),
+                pts.iter().map(|p| exact_gradient(wide(p))),
+                TOL_ROSENBROCK,
+            )?;
+            case.time(concat!("generated-L", $l), RUNS, || {
+                rosenbrock100_generated::<$l>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
+            })?;
+        )*};
+    }
+    generated!(8, 16);
     rosenbrock_forward::<8, N>(&pts, &mut values, &mut grads)?;
     check(
         "forward-L8",
@@ -338,13 +382,37 @@ fn rosenbrock10_hessian() -> Result<(), Failure> {
         )*};
     }
     replay!(4, 8, 16, 32);
+    macro_rules! generated {
+        ($($l:literal),*) => {$(
+            rosenbrock10_hessian_generated::<$l>(&pts, &mut values, &mut grads, &mut hess)?;
+            check_all!(concat!("generated-L", $l));
+            case.time(concat!("generated-L", $l), RUNS, || {
+                rosenbrock10_hessian_generated::<$l>(black_box(&pts), black_box(&mut values), black_box(&mut grads), black_box(&mut hess))
+            })?;
+        )*};
+    }
+    generated!(4, 8, 16);
     case.finish();
     Ok(())
 }
 
 fn run() -> Result<(), Failure> {
-    lognormal_case!(f32, "lognormal_grad_f32", TOL_LOGNORMAL_F32, [8, 16, 32]);
-    lognormal_case!(f64, "lognormal_grad_f64", TOL_LOGNORMAL_F64, [4, 8, 16, 32]);
+    lognormal_case!(
+        f32,
+        "lognormal_grad_f32",
+        TOL_LOGNORMAL_F32,
+        [8, 16, 32],
+        lognormal_generated_f32,
+        [8, 16]
+    );
+    lognormal_case!(
+        f64,
+        "lognormal_grad_f64",
+        TOL_LOGNORMAL_F64,
+        [4, 8, 16, 32],
+        lognormal_generated_f64,
+        [4, 8]
+    );
     rosenbrock2()?;
     rosenbrock100()?;
     rosenbrock10_hessian()?;

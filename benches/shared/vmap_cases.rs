@@ -7,21 +7,9 @@
 //! operations in the same order.
 
 use ad_core::{Dual, Error, LaneMath, Lanes, Program, Real, Workspace, vmap};
-use benches::rosenbrock;
+use benches::{generated, rosenbrock};
 
-/// `0.5 ln(2π)`, the constant of the normal log-density.
-pub const HALF_LN_2PI: f64 = 0.918_938_533_204_672_7;
-
-/// The log-normal log-density in `(y, μ, σ)`, the seed lecture's Wengert-list example:
-/// `−ln y − ln σ − ½ ln(2π) − (ln y − μ)² / (2σ²)`.
-///
-/// The JAX side computes the same expression in the same order.
-#[inline(always)]
-pub fn lognormal_logpdf<T: Real>([y, mu, sigma]: [T; 3]) -> T {
-    let ly = y.ln();
-    let z = ly - mu;
-    -ly - sigma.ln() - T::constant(HALF_LN_2PI) - z * z / (T::constant(2.0) * sigma * sigma)
-}
+pub use benches::lognormal_logpdf;
 
 /// The gradient of [`lognormal_logpdf`] written out by hand:
 /// `(−1/y − z/(σ² y), z/σ², −1/σ + z²/σ³)` with `z = ln y − μ`.
@@ -218,3 +206,102 @@ pub const W100: usize = 1024;
 
 /// Workspace nodes for the recorded Rosenbrock n = 10 (85 nodes).
 pub const W10: usize = 128;
+
+/// Value and gradient of [`lognormal_logpdf`] at every point by its generated code
+/// (`benches::generated::lognormal_f32_gradient`, reverse mode) over `Lanes<f32, L>`.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn lognormal_generated_f32<const L: usize>(
+    points: &[[f32; 3]],
+    values: &mut [f32],
+    grads: &mut [[f32; 3]],
+) -> Result<(), Error> {
+    vmap::reverse_gradient::<L, _, _, _>(
+        generated::lognormal_f32_gradient::<Lanes<f32, L>>,
+        points,
+        values,
+        grads,
+    )
+}
+
+/// [`lognormal_generated_f32`] in f64.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn lognormal_generated_f64<const L: usize>(
+    points: &[[f64; 3]],
+    values: &mut [f64],
+    grads: &mut [[f64; 3]],
+) -> Result<(), Error> {
+    vmap::reverse_gradient::<L, _, _, _>(
+        generated::lognormal_f64_gradient::<Lanes<f64, L>>,
+        points,
+        values,
+        grads,
+    )
+}
+
+/// Value and gradient of Rosenbrock n = 2 at every point by its generated f32 code.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn rosenbrock2_generated<const L: usize>(
+    points: &[[f32; 2]],
+    values: &mut [f32],
+    grads: &mut [[f32; 2]],
+) -> Result<(), Error> {
+    vmap::reverse_gradient::<L, _, _, _>(
+        generated::rosenbrock2_f32_gradient::<Lanes<f32, L>>,
+        points,
+        values,
+        grads,
+    )
+}
+
+/// Value and gradient of Rosenbrock n = 100 at every point by its generated f32 code.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn rosenbrock100_generated<const L: usize>(
+    points: &[[f32; 100]],
+    values: &mut [f32],
+    grads: &mut [[f32; 100]],
+) -> Result<(), Error> {
+    vmap::reverse_gradient::<L, _, _, _>(
+        generated::rosenbrock100_f32_gradient::<Lanes<f32, L>>,
+        points,
+        values,
+        grads,
+    )
+}
+
+/// Value, gradient and Hessian of Rosenbrock n = 10 at every point: its generated f32
+/// gradient over `Dual<Lanes<f32, L>, 10>` (forward-over-reverse).
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length.
+#[inline(never)]
+pub fn rosenbrock10_hessian_generated<const L: usize>(
+    points: &[[f32; 10]],
+    values: &mut [f32],
+    grads: &mut [[f32; 10]],
+    hess: &mut [[[f32; 10]; 10]],
+) -> Result<(), Error> {
+    vmap::reverse_hessian::<L, _, _, _>(
+        generated::rosenbrock10_f32_gradient::<Dual<Lanes<f32, L>, 10>>,
+        points,
+        values,
+        grads,
+        hess,
+    )
+}

@@ -19,11 +19,13 @@ use std::time::Instant;
 use ad_core::{Error, Lanes, Program, Real, Tape, Workspace, gradient, hessian, vmap};
 
 mod workload;
-pub use workload::{point, rosenbrock};
+pub use workload::{HALF_LN_2PI, lognormal_logpdf, point, rosenbrock};
 
-/// [`rosenbrock`] at `n = 8`, 100 and 1000 as generated code: the build script
-/// records it at [`point`] on a `VecTape` and writes [`Program::to_rust`]'s output,
-/// which this module includes (`rosenbrock{n}_value`, `_vjp` and `_gradient`).
+/// [`rosenbrock`] at `n = 8`, 100 and 1000 (f64) as generated code, and the programs
+/// of the vmap cases (f32: [`lognormal_logpdf`] as `lognormal_f32`, Rosenbrock
+/// n = 2, 10, 100 as `rosenbrock{n}_f32`; f64: `lognormal_f64`): the build script
+/// records each on a `VecTape` and writes [`Program::to_rust`]'s output, which this
+/// module includes (`{name}_value`, `_vjp` and `_gradient`).
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated_rosenbrock.rs"));
 }

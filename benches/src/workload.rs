@@ -36,3 +36,17 @@ pub fn rosenbrock<T: Real>(x: &[T]) -> T {
     }
     sum
 }
+
+/// `0.5 ln(2π)`, the constant of the normal log-density.
+pub const HALF_LN_2PI: f64 = 0.918_938_533_204_672_7;
+
+/// The log-normal log-density in `(y, μ, σ)`, the seed lecture's Wengert-list example:
+/// `−ln y − ln σ − ½ ln(2π) − (ln y − μ)² / (2σ²)`.
+///
+/// The JAX side computes the same expression in the same order.
+#[inline(always)]
+pub fn lognormal_logpdf<T: Real>([y, mu, sigma]: [T; 3]) -> T {
+    let ly = y.ln();
+    let z = ly - mu;
+    -ly - sigma.ln() - T::constant(HALF_LN_2PI) - z * z / (T::constant(2.0) * sigma * sigma)
+}

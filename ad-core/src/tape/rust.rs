@@ -159,7 +159,7 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
             "/// The outputs of the recorded program `{name}` at `x` and the\n\
              /// vector-Jacobian product `wᵀ J` (generated code: one forward pass and one\n\
              /// reverse sweep).\n\
-             {attrs}\n\
+             {attrs}\n#[inline]\n\
              pub fn {name}_vjp<S>({cparam}x: [S; {N}], w: [S; {M}]) -> ::core::result::Result<([S; {M}], [S; {N}]), ad_core::Error>\n\
              {bounds}{{\n{uses}"
         );
