@@ -13,6 +13,7 @@
 //! A tape can therefore hold up to 2²⁶ nodes in the same 4-byte format, and each node
 //! also has one value slot (the recorded value, `size_of::<T>()` bytes).
 
+use crate::Compare;
 use crate::rules::{BinaryOp, UnaryOp};
 
 /// Largest backward distance an operand field holds.
@@ -145,6 +146,21 @@ pub(crate) const fn binary_code(b: BinaryOp) -> u8 {
         BinaryOp::Max => 10,
     };
     op::BINARY0 + k
+}
+
+/// The comparisons of the `MASK0..` and `GUARD0..` ranges, in op-code order.
+pub(crate) const COMPARES: [Compare; 6] = [
+    Compare::Lt,
+    Compare::Le,
+    Compare::Gt,
+    Compare::Ge,
+    Compare::Eq,
+    Compare::Ne,
+];
+
+/// `true` for a comparison node (a select condition or a guard).
+pub(crate) fn is_comparison(code: u8) -> bool {
+    (op::MASK0..op::GUARD0 + 6).contains(&code)
 }
 
 /// The unary row of an op code in the unary range.

@@ -20,10 +20,8 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 
 use super::Program;
-use super::node::{Node, binary_of, op, unary_of};
+use super::node::{COMPARES, Node, binary_of, is_comparison, op, unary_of};
 use crate::Primitive;
-
-const CMP: [&str; 6] = ["Lt", "Le", "Gt", "Ge", "Eq", "Ne"];
 
 /// Reverse-sweep reach of a node, known when the code is generated.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,8 +67,13 @@ fn declare(s: &mut String, idx: impl Iterator<Item = usize>, prefix: &str, m: &s
     let _ = writeln!(s, ");");
 }
 
-fn is_comparison(code: u8) -> bool {
-    (op::MASK0..op::GUARD0 + 6).contains(&code)
+/// The variable holding node `j`'s value (`S::nan()` for a missing operand, as the
+/// interpreter reads it).
+fn value(j: Option<usize>) -> String {
+    match j {
+        Some(j) => alloc::format!("v{j}"),
+        None => "S::nan()".into(),
+    }
 }
 
 impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T, N, M, OPS> {
@@ -199,6 +202,14 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
         s
     }
 
+    /// The integer exponent of a `POWI` node, from its recorded constant operand
+    /// (as the interpreter reads it).
+    fn exponent(&self, b: Option<usize>) -> i32 {
+        b.and_then(|j| self.values.get(j))
+            .and_then(num_traits::ToPrimitive::to_i32)
+            .unwrap_or(0)
+    }
+
     /// A literal of the primitive type.
     fn literal(v: T) -> String {
         let ty = core::any::type_name::<T>();
@@ -215,10 +226,6 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
     /// `let vI = ...;` for every node: the interpreter's forward replay.
     fn forward_code(&self, s: &mut String) {
         let nodes = self.nodes;
-        let val = |j: Option<usize>| match j {
-            Some(j) => alloc::format!("v{j}"),
-            None => "S::nan()".into(),
-        };
         for (i, &raw) in nodes.iter().enumerate() {
             if i % GROUP == 0 {
                 declare(s, (i..nodes.len()).take(GROUP), "v", "");
@@ -226,7 +233,7 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
             let n = Node(raw);
             let code = n.code();
             let o = operands(i, n);
-            let (a, b) = (val(o.a), val(o.b));
+            let (a, b) = (value(o.a), value(o.b));
             let _ = write!(s, "    v{i} = ");
             let recorded = self.values.get(i).copied().unwrap_or_else(T::nan);
             match code {
@@ -240,21 +247,18 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
                     let _ = write!(s, "v{}", n.payload());
                 }
                 op::POWI => {
-                    let e =
-                        o.b.and_then(|j| self.values.get(j))
-                            .and_then(num_traits::ToPrimitive::to_i32)
-                            .unwrap_or(0);
+                    let e = self.exponent(o.b);
                     let _ = write!(s, "Real::unary({a}, U::Powi({e}))");
                 }
                 op::MUL_ADD => {
-                    let _ = write!(s, "S::mul_add({a}, {b}, {})", val(o.prev));
+                    let _ = write!(s, "S::mul_add({a}, {b}, {})", value(o.prev));
                 }
                 op::SELECT => {
                     let _ = write!(
                         s,
                         "{{\n        let c = Real::mask({}, Compare::Ne, S::zero());\n        \
                          S::select(c, {a}, {b})\n    }}",
-                        val(o.prev)
+                        value(o.prev)
                     );
                 }
                 op::CUSTOM => {
@@ -262,15 +266,15 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
                 }
                 _ if is_comparison(code) => {
                     let k = usize::from((code - op::MASK0) % 6);
-                    let cmp = CMP.get(k).copied().unwrap_or("Ne");
+                    let cmp = COMPARES.get(k).copied().unwrap_or(crate::Compare::Ne);
                     if code < op::GUARD0 {
                         let _ = write!(
                             s,
-                            "S::select(Real::mask({a}, Compare::{cmp}, {b}), S::one(), S::zero())"
+                            "S::select(Real::mask({a}, Compare::{cmp:?}, {b}), S::one(), S::zero())"
                         );
                     } else {
                         let then = recorded != T::zero();
-                        let now = alloc::format!("Real::mask({a}, Compare::{cmp}, {b})");
+                        let now = alloc::format!("Real::mask({a}, Compare::{cmp:?}, {b})");
                         let same = if then {
                             alloc::format!("MaskOps::all({now})")
                         } else {
@@ -431,21 +435,14 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
                 continue;
             }
             let w = alloc::format!("a{i}");
-            let v = |j: Option<usize>| match j {
-                Some(j) => alloc::format!("v{j}"),
-                None => "S::nan()".into(),
-            };
-            let (x, y) = (v(o.a), v(o.b));
+            let (x, y) = (value(o.a), value(o.b));
             // The partial products, in the interpreter's order.
             let mut parts: [Option<String>; 3] = [None, None, None];
             let mut closing = "";
             match code {
                 op::REF => parts[0] = Some(w.clone()),
                 op::POWI => {
-                    let e =
-                        o.b.and_then(|j| self.values.get(j))
-                            .and_then(num_traits::ToPrimitive::to_i32)
-                            .unwrap_or(0);
+                    let e = self.exponent(o.b);
                     parts[0] = Some(alloc::format!(
                         "ad_core::rules::unary_at::<S, false>(U::Powi({e}), {x}, v{i}).d1 * {w}"
                     ));
@@ -464,7 +461,7 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
                     ];
                 }
                 op::SELECT => {
-                    let c = alloc::format!("Real::mask({}, Compare::Ne, S::zero())", v(o.prev));
+                    let c = alloc::format!("Real::mask({}, Compare::Ne, S::zero())", value(o.prev));
                     let (ma, mb) = match mask {
                         None => ("c".into(), "MaskOps::not(c)".into()),
                         Some(m) => (

@@ -2,7 +2,7 @@
 //! type they run on (`f32`/`f64` for values and gradients, dual numbers for
 //! forward-over-reverse second order).
 
-use super::node::{Node, binary_code, binary_of, op, unary_code, unary_of};
+use super::node::{COMPARES, Node, binary_code, binary_of, op, unary_code, unary_of};
 use super::ops::{ALL, allows};
 use crate::rules::{BinaryOp, Custom, UnaryOp, Wrt, binary_at, custom, unary_at};
 use crate::{Compare, Error, MaskOps, Primitive, Real};
@@ -10,15 +10,6 @@ use crate::{Compare, Error, MaskOps, Primitive, Real};
 const ADD: u8 = op::BINARY0;
 const SUB: u8 = op::BINARY0 + 1;
 const MUL: u8 = op::BINARY0 + 2;
-
-const COMPARES: [Compare; 6] = [
-    Compare::Lt,
-    Compare::Le,
-    Compare::Gt,
-    Compare::Ge,
-    Compare::Eq,
-    Compare::Ne,
-];
 
 /// Where constants and recorded comparison outcomes come from during a sweep: the
 /// work array itself (an in-place replay over the primitive type), or the recorded

@@ -4,7 +4,7 @@
 use core::fmt;
 
 use super::Program;
-use super::node::{Node, binary_of, op, unary_of};
+use super::node::{Node, binary_of, is_comparison, op, unary_of};
 use crate::Primitive;
 use crate::rules::{BinaryOp, UnaryOp, Wrt, binary_at, custom, unary_at};
 
@@ -72,10 +72,6 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Table<'_, '_,
             Label::Hidden => write!(f, "c{i}"),
         }
     }
-}
-
-fn is_comparison(code: u8) -> bool {
-    (op::MASK0..op::GUARD0 + 6).contains(&code)
 }
 
 /// The name of an op code, for [`Error::OpNotEnabled`](crate::Error::OpNotEnabled).
