@@ -120,10 +120,14 @@ pub(crate) fn forward<const OPS: u64, T: Primitive, S: Real<Primitive = T>>(
 where
     S::Mask: MaskOps,
 {
+    let mut prev = S::nan();
     for (i, &raw) in nodes.iter().enumerate() {
         let n = Node(raw);
         let code = n.code();
         let (ia, ib) = (i.wrapping_sub(n.a()), i.wrapping_sub(n.b()));
+        let (da, db) = (n.a(), n.b());
+        let la = |work: &[S]| if da == 1 { prev } else { get(work, ia) };
+        let lb = |work: &[S]| if db == 1 { prev } else { get(work, ib) };
         let v = match code {
             op::INPUT => get(x, n.payload()),
             op::CONST => konst(consts, work, i),
@@ -133,9 +137,9 @@ where
                 get(work, ia).unary(UnaryOp::Powi(e))
             }
             // The hot arithmetic as direct arms: one dispatch instead of two.
-            ADD => get(work, ia).binary(BinaryOp::Add, get(work, ib)),
-            SUB => get(work, ia).binary(BinaryOp::Sub, get(work, ib)),
-            MUL => get(work, ia).binary(BinaryOp::Mul, get(work, ib)),
+            ADD => la(work).binary(BinaryOp::Add, lb(work)),
+            SUB => la(work).binary(BinaryOp::Sub, lb(work)),
+            MUL => la(work).binary(BinaryOp::Mul, lb(work)),
             op::MUL_ADD if const { allows(OPS, op::MUL_ADD) } => {
                 get(work, ia).mul_add(get(work, ib), get(work, i.wrapping_sub(1)))
             }
@@ -175,6 +179,7 @@ where
         if let Some(w) = work.get_mut(i) {
             *w = v;
         }
+        prev = v;
     }
     Ok(())
 }
