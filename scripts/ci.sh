@@ -43,9 +43,9 @@ step "vector kernels and lanes: release samples, the host's SIMD back ends, the 
 cargo test --release -p ad-core --test vmath_f32 --test vmath_f64 --test lanes
 # The explicit back ends need the target features at compile time: AVX/AVX-512 here.
 CARGO_TARGET_DIR=target/native RUSTFLAGS="-C target-cpu=native" \
-    cargo test --release -p ad-core --test lanes --test vmath_f32 --test vmath_f64 --lib
+    cargo test --release -p ad-core --test lanes --test vmap_layout --test vmath_f32 --test vmath_f64 --lib
 # The portable loops, which the back ends replace on x86 and aarch64.
-cargo test -p ad-core --features portable-lanes --test lanes
+cargo test -p ad-core --features portable-lanes --test lanes --test vmap_layout
 cargo clippy -p ad-core --features portable-lanes --all-targets -- -D warnings
 # The NEON back end compiles (no aarch64 machine to run it on here).
 cargo check -p ad-core --target aarch64-unknown-linux-gnu

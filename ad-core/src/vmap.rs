@@ -82,16 +82,30 @@ fn chunks<T: LaneMath, const L: usize, const N: usize, E>(
     Ok(())
 }
 
-/// `L` points of `N` coordinates as `N` lane values.
+/// `L` points of `N` coordinates as `N` lane values. Two coordinates (a power-of-two
+/// `L`) are de-interleaved in registers: the chunk as two rows of `L`, interleaved
+/// `log2 L` times ([`LaneMath::lanes_zip`]), is every `x` then every `y`.
 #[inline(always)]
 fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [Lanes<T, L>; N] {
+    if N == 2 && L.is_power_of_two() && L >= 2 {
+        let flat = p.as_flattened();
+        let row = |r: &[T]| <[T; L]>::try_from(r).unwrap_or([T::ZERO; L]);
+        let (mut a, mut b) = (
+            row(flat.get(..L).unwrap_or(&[])),
+            row(flat.get(L..).unwrap_or(&[])),
+        );
+        let mut round = 1;
+        while round < L {
+            (a, b) = T::lanes_zip(a, b);
+            round *= 2;
+        }
+        let mut out = [Lanes([T::ZERO; L]); N];
+        if let [x, y, ..] = &mut out[..] {
+            (*x, *y) = (Lanes(a), Lanes(b));
+        }
+        return out;
+    }
     core::array::from_fn(|k| Lanes(core::array::from_fn(|j| p[j][k])))
-}
-
-/// Lane `j` of every lane value in `src`, as an array.
-#[inline(always)]
-fn lane<T: LaneMath, const L: usize, const K: usize>(src: &[Lanes<T, L>; K], j: usize) -> [T; K] {
-    core::array::from_fn(|k| src[k].0.get(j).copied().unwrap_or(T::ZERO))
 }
 
 /// `f` of every element, by reference: `[T; N]::map` would move the array (a copy of
@@ -123,6 +137,105 @@ fn scatter<O: Copy, const L: usize>(
     }
 }
 
+/// Writes lane `j` of the `N` lane values `src` into `slot(out[start + j])` for the
+/// chunk's valid lanes. A full chunk is transposed in square blocks in registers
+/// ([`blocks`], [`square`]) and stored row by row (an element-wise transpose of a
+/// whole chunk compiles to blends and spills); two coordinates take one interleave;
+/// the coordinates past the last block and a partial chunk go lane by lane.
+#[inline(always)]
+fn scatter_lanes<T: LaneMath, O, const L: usize, const N: usize>(
+    out: &mut [O],
+    start: usize,
+    valid: usize,
+    src: &[Lanes<T, L>; N],
+    slot: impl Fn(&mut O) -> &mut [T; N],
+) {
+    let dst = out.get_mut(start..).unwrap_or(&mut []);
+    let dst = dst.get_mut(..valid).unwrap_or(&mut []);
+    let mut k0 = 0;
+    if N == 2 && dst.len() == L && L.is_power_of_two() && L >= 2 {
+        // Two coordinates: one interleave gives the points in order.
+        let (lo, hi) = T::lanes_zip(src[0].0, src[1].0);
+        for (j, o) in dst.iter_mut().enumerate() {
+            let pair = if j < L / 2 { &lo } else { &hi };
+            let at = 2 * (j % (L / 2));
+            for (k, v) in slot(o).iter_mut().enumerate() {
+                *v = pair.get(at + k).copied().unwrap_or(T::ZERO);
+            }
+        }
+        return;
+    }
+    if dst.len() == L && L.is_power_of_two() {
+        // Square blocks of side `B`: the lane count, or (fewer coordinates than lanes)
+        // the largest power of two of at least 4 that the coordinates fill.
+        k0 = match L.min(N) {
+            64.. => blocks::<T, O, L, N, 64>(dst, src, &slot),
+            32.. => blocks::<T, O, L, N, 32>(dst, src, &slot),
+            16.. => blocks::<T, O, L, N, 16>(dst, src, &slot),
+            8.. => blocks::<T, O, L, N, 8>(dst, src, &slot),
+            4.. => blocks::<T, O, L, N, 4>(dst, src, &slot),
+            _ => 0,
+        };
+    }
+    for (j, o) in dst.iter_mut().enumerate() {
+        let o = slot(o);
+        for (v, s) in o.iter_mut().zip(src).skip(k0) {
+            *v = s.0.get(j).copied().unwrap_or(T::ZERO);
+        }
+    }
+}
+
+/// The block part of [`scatter_lanes`] for a full chunk (`dst.len() == L`, `B`
+/// dividing `L`): coordinates `0..k0` in `B × B` blocks, lane group by lane group;
+/// returns `k0`, where the element-wise remainder starts.
+#[inline(always)]
+fn blocks<T: LaneMath, O, const L: usize, const N: usize, const B: usize>(
+    dst: &mut [O],
+    src: &[Lanes<T, L>; N],
+    slot: &impl Fn(&mut O) -> &mut [T; N],
+) -> usize {
+    let mut k0 = 0;
+    while k0 + B <= N {
+        for (g, points) in dst.chunks_exact_mut(B).enumerate() {
+            let block: [[T; B]; B] = core::array::from_fn(|r| {
+                src.get(k0 + r)
+                    .and_then(|v| v.0.get(g * B..g * B + B))
+                    .and_then(|s| <[T; B]>::try_from(s).ok())
+                    .unwrap_or([T::ZERO; B])
+            });
+            for (o, row) in points.iter_mut().zip(square(&block)) {
+                if let Some(o) = slot(o).get_mut(k0..k0 + B) {
+                    o.copy_from_slice(&row);
+                }
+            }
+        }
+        k0 += B;
+    }
+    k0
+}
+
+/// The transpose of a square block whose side `L` is a power of two: `log2 L` rounds
+/// of perfect shuffles of whole rows (row `2i` interleaves the low halves of rows `i`
+/// and `i + L/2`, row `2i + 1` their high halves; [`LaneMath::lanes_zip`], one
+/// register permutation each where the back end has `L`-lane registers).
+#[inline(always)]
+fn square<T: LaneMath, const L: usize>(m: &[[T; L]; L]) -> [[T; L]; L] {
+    let h = L / 2;
+    let mut rows = *m;
+    let mut round = 1;
+    while round < L {
+        let mut next = rows;
+        for i in 0..h {
+            let (lo, hi) = T::lanes_zip(rows[i], rows[i + h]);
+            next[2 * i] = lo;
+            next[2 * i + 1] = hi;
+        }
+        rows = next;
+        round *= 2;
+    }
+    rows
+}
+
 /// `f` at every point: `out[i] = f(points[i])`, `L` points per call.
 ///
 /// ```
@@ -146,7 +259,7 @@ where
     same_len(points.len(), out.len())?;
     chunks(points, |start, xs, valid| {
         let ys = f(xs);
-        scatter::<_, L>(out, start, valid, |j| lane(&ys, j));
+        scatter_lanes(out, start, valid, &ys, |o| o);
         Ok(())
     })
 }
@@ -170,7 +283,7 @@ where
     chunks(points, |start, xs, valid| {
         let y = f(Dual::variables(xs));
         scatter::<_, L>(values, start, valid, |j| y.re.0[j]);
-        scatter::<_, L>(grads, start, valid, |j| lane(&y.eps, j));
+        scatter_lanes(grads, start, valid, &y.eps, |o| o);
         Ok(())
     })
 }
@@ -202,8 +315,10 @@ where
     same_len(points.len(), jac.len())?;
     chunks(points, |start, xs, valid| {
         let ys = f(Dual::variables(xs));
-        scatter::<_, L>(values, start, valid, |j| each(&ys, |y| y.re.0[j]));
-        scatter::<_, L>(jac, start, valid, |j| each(&ys, |y| lane(&y.eps, j)));
+        scatter_lanes(values, start, valid, &each(&ys, |y| y.re), |o| o);
+        for (m, y) in ys.iter().enumerate() {
+            scatter_lanes(jac, start, valid, &y.eps, |o| &mut o[m]);
+        }
         Ok(())
     })
 }
@@ -240,8 +355,10 @@ where
         let y = f(Dual2::variables(xs));
         let (g, h) = (y.gradient(), y.hessian());
         scatter::<_, L>(values, start, valid, |j| y.value().0[j]);
-        scatter::<_, L>(grads, start, valid, |j| lane(&g, j));
-        scatter::<_, L>(hess, start, valid, |j| each(&h, |row| lane(row, j)));
+        scatter_lanes(grads, start, valid, &g, |o| o);
+        for (m, row) in h.iter().enumerate() {
+            scatter_lanes(hess, start, valid, row, |o| &mut o[m]);
+        }
         Ok(())
     })
 }
@@ -345,7 +462,7 @@ where
     chunks(points, |start, xs, valid| {
         let (v, g) = f(xs)?;
         scatter::<_, L>(values, start, valid, |j| v.0[j]);
-        scatter::<_, L>(grads, start, valid, |j| lane(&g, j));
+        scatter_lanes(grads, start, valid, &g, |o| o);
         Ok(())
     })
 }
@@ -387,8 +504,10 @@ where
     chunks(points, |start, xs, valid| {
         let (v, g) = f(Dual::variables(xs))?;
         scatter::<_, L>(values, start, valid, |j| v.re.0[j]);
-        scatter::<_, L>(grads, start, valid, |j| each(&g, |d| d.re.0[j]));
-        scatter::<_, L>(hess, start, valid, |j| each(&g, |d| lane(&d.eps, j)));
+        scatter_lanes(grads, start, valid, &each(&g, |d| d.re), |o| o);
+        for (m, d) in g.iter().enumerate() {
+            scatter_lanes(hess, start, valid, &d.eps, |o| &mut o[m]);
+        }
         Ok(())
     })
 }

@@ -20,6 +20,16 @@ pub trait LaneMath: Primitive {
     fn lanes_binary<const L: usize>(op: BinaryOp, x: [Self; L], y: [Self; L]) -> [Self; L];
     /// Sine and cosine of every lane.
     fn lanes_sin_cos<const L: usize>(x: [Self; L]) -> ([Self; L], [Self; L]);
+    /// The interleave of two lane arrays: `[a0, b0, a1, b1, ..]` over their low halves,
+    /// then over their high halves (one SIMD permutation each where the back end has a
+    /// register of `L` lanes). `vmap` transposes blocks of points with it.
+    ///
+    /// ```
+    /// use ad_core::LaneMath;
+    /// let (lo, hi) = f32::lanes_zip([0.0, 1.0, 2.0, 3.0], [10.0, 11.0, 12.0, 13.0]);
+    /// assert_eq!((lo, hi), ([0.0, 10.0, 1.0, 11.0], [2.0, 12.0, 3.0, 13.0]));
+    /// ```
+    fn lanes_zip<const L: usize>(a: [Self; L], b: [Self; L]) -> ([Self; L], [Self; L]);
 }
 
 /// `f` on every lane (a plain loop: `array::map` is not always inlined).
@@ -71,6 +81,10 @@ macro_rules! lane_math {
             #[inline(always)]
             fn lanes_sin_cos<const L: usize>(x: [$t; L]) -> ([$t; L], [$t; L]) {
                 crate::vmath::$k::sin_cos(x)
+            }
+            #[inline(always)]
+            fn lanes_zip<const L: usize>(a: [$t; L], b: [$t; L]) -> ([$t; L], [$t; L]) {
+                Arith::zip(a, b)
             }
         }
     };

@@ -63,6 +63,20 @@ mod arch {
     pub(super) fn sqrt_f64<const L: usize>(_: [f64; L]) -> Option<[f64; L]> {
         None
     }
+    #[inline(always)]
+    pub(super) fn zip_f32<const L: usize>(
+        _: [f32; L],
+        _: [f32; L],
+    ) -> Option<([f32; L], [f32; L])> {
+        None
+    }
+    #[inline(always)]
+    pub(super) fn zip_f64<const L: usize>(
+        _: [f64; L],
+        _: [f64; L],
+    ) -> Option<([f64; L], [f64; L])> {
+        None
+    }
 }
 
 /// Element-wise `+ − × ÷` and `√` of `[Self; L]`.
@@ -74,6 +88,9 @@ pub(crate) trait Arith: Sized + Copy {
     /// `None` when no back end has a square root of this width (the caller then uses
     /// its own kernel).
     fn sqrt<const L: usize>(a: [Self; L]) -> Option<[Self; L]>;
+    /// The interleave of `a` and `b`: `[a0, b0, a1, b1, ..]` over the low halves, then
+    /// over the high halves (the step of a register transpose).
+    fn zip<const L: usize>(a: [Self; L], b: [Self; L]) -> ([Self; L], [Self; L]);
 }
 
 /// The portable loop: `f` lane by lane.
@@ -85,8 +102,23 @@ fn each<T: Copy, const L: usize>(mut a: [T; L], b: [T; L], f: impl Fn(T, T) -> T
     a
 }
 
+/// The portable interleave (see [`Arith::zip`]).
+#[inline(always)]
+fn zip_each<T: Copy, const L: usize>(a: [T; L], b: [T; L]) -> ([T; L], [T; L]) {
+    let pick = |base: usize| {
+        core::array::from_fn(|k| {
+            if k % 2 == 0 {
+                a[base + k / 2]
+            } else {
+                b[base + k / 2]
+            }
+        })
+    };
+    (pick(0), pick(L / 2))
+}
+
 macro_rules! arith {
-    ($t:ty, $add:ident, $sub:ident, $mul:ident, $div:ident, $sqrt:ident) => {
+    ($t:ty, $add:ident, $sub:ident, $mul:ident, $div:ident, $sqrt:ident, $zip:ident) => {
         impl Arith for $t {
             #[inline(always)]
             fn add<const L: usize>(a: [$t; L], b: [$t; L]) -> [$t; L] {
@@ -108,9 +140,13 @@ macro_rules! arith {
             fn sqrt<const L: usize>(a: [$t; L]) -> Option<[$t; L]> {
                 arch::$sqrt(a)
             }
+            #[inline(always)]
+            fn zip<const L: usize>(a: [$t; L], b: [$t; L]) -> ([$t; L], [$t; L]) {
+                arch::$zip(a, b).unwrap_or_else(|| zip_each(a, b))
+            }
         }
     };
 }
 
-arith!(f32, add_f32, sub_f32, mul_f32, div_f32, sqrt_f32);
-arith!(f64, add_f64, sub_f64, mul_f64, div_f64, sqrt_f64);
+arith!(f32, add_f32, sub_f32, mul_f32, div_f32, sqrt_f32, zip_f32);
+arith!(f64, add_f64, sub_f64, mul_f64, div_f64, sqrt_f64, zip_f64);

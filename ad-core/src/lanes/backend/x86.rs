@@ -138,3 +138,130 @@ sqrt!(
     ("avx", 4, __m256d, _mm256_sqrt_pd),
     ("sse2", 2, __m128d, _mm_sqrt_pd)
 );
+
+/// Full-width interleave of two registers: `([a0, b0, a1, b1, ..], [.., a(w-1), b(w-1)])`,
+/// the low halves and the high halves, like [`binary!`] per (feature, width).
+macro_rules! zip {
+    ($name:ident, $t:ty, $(($feat:literal, $w:literal, $v:ty, $f:ident)),*) => {
+        #[inline(always)]
+        #[allow(unreachable_code, unused_variables)]
+        pub(super) fn $name<const L: usize>(a: [$t; L], b: [$t; L]) -> Option<([$t; L], [$t; L])> {
+            $(
+                #[cfg(target_feature = $feat)]
+                if L == $w {
+                    let a: [$t; $w] = a.as_slice().try_into().ok()?;
+                    let b: [$t; $w] = b.as_slice().try_into().ok()?;
+                    // SAFETY: as in `binary!`: same sizes, every bit pattern valid, the
+                    // target feature guaranteed at compile time.
+                    let (lo, hi): ([$t; $w], [$t; $w]) = unsafe {
+                        let (lo, hi) = $f(
+                            core::mem::transmute::<[$t; $w], $v>(a),
+                            core::mem::transmute::<[$t; $w], $v>(b),
+                        );
+                        (
+                            core::mem::transmute::<$v, [$t; $w]>(lo),
+                            core::mem::transmute::<$v, [$t; $w]>(hi),
+                        )
+                    };
+                    return Some((lo.as_slice().try_into().ok()?, hi.as_slice().try_into().ok()?));
+                }
+            )*
+            None
+        }
+    };
+}
+
+#[cfg(target_feature = "sse")]
+#[inline(always)]
+unsafe fn zip_ps_128(a: __m128, b: __m128) -> (__m128, __m128) {
+    // SAFETY: SSE is enabled (cfg above).
+    unsafe { (_mm_unpacklo_ps(a, b), _mm_unpackhi_ps(a, b)) }
+}
+
+#[cfg(target_feature = "sse2")]
+#[inline(always)]
+unsafe fn zip_pd_128(a: __m128d, b: __m128d) -> (__m128d, __m128d) {
+    // SAFETY: SSE2 is enabled (cfg above).
+    unsafe { (_mm_unpacklo_pd(a, b), _mm_unpackhi_pd(a, b)) }
+}
+
+#[cfg(target_feature = "avx")]
+#[inline(always)]
+unsafe fn zip_ps_256(a: __m256, b: __m256) -> (__m256, __m256) {
+    // SAFETY: AVX is enabled (cfg above). `unpack` interleaves within each 128-bit
+    // half; the two cross-half permutes put the halves in order.
+    unsafe {
+        let (l, h) = (_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
+        (
+            _mm256_permute2f128_ps::<0x20>(l, h),
+            _mm256_permute2f128_ps::<0x31>(l, h),
+        )
+    }
+}
+
+#[cfg(target_feature = "avx")]
+#[inline(always)]
+unsafe fn zip_pd_256(a: __m256d, b: __m256d) -> (__m256d, __m256d) {
+    // SAFETY: as in `zip_ps_256`.
+    unsafe {
+        let (l, h) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+        (
+            _mm256_permute2f128_pd::<0x20>(l, h),
+            _mm256_permute2f128_pd::<0x31>(l, h),
+        )
+    }
+}
+
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+unsafe fn zip_ps_512(a: __m512, b: __m512) -> (__m512, __m512) {
+    // Two-source permutes: index bit 4 picks `b`.
+    const LO: [i32; 16] = [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23];
+    const HI: [i32; 16] = [8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31];
+    // SAFETY: AVX-512F is enabled (cfg above); `[i32; 16]` and `__m512i` have the same
+    // size and every bit pattern is valid in both.
+    unsafe {
+        let (lo, hi) = (
+            core::mem::transmute::<[i32; 16], __m512i>(LO),
+            core::mem::transmute::<[i32; 16], __m512i>(HI),
+        );
+        (
+            _mm512_permutex2var_ps(a, lo, b),
+            _mm512_permutex2var_ps(a, hi, b),
+        )
+    }
+}
+
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+unsafe fn zip_pd_512(a: __m512d, b: __m512d) -> (__m512d, __m512d) {
+    // Index bit 3 picks `b`.
+    const LO: [i64; 8] = [0, 8, 1, 9, 2, 10, 3, 11];
+    const HI: [i64; 8] = [4, 12, 5, 13, 6, 14, 7, 15];
+    // SAFETY: as in `zip_ps_512`.
+    unsafe {
+        let (lo, hi) = (
+            core::mem::transmute::<[i64; 8], __m512i>(LO),
+            core::mem::transmute::<[i64; 8], __m512i>(HI),
+        );
+        (
+            _mm512_permutex2var_pd(a, lo, b),
+            _mm512_permutex2var_pd(a, hi, b),
+        )
+    }
+}
+
+zip!(
+    zip_f32,
+    f32,
+    ("avx512f", 16, __m512, zip_ps_512),
+    ("avx", 8, __m256, zip_ps_256),
+    ("sse", 4, __m128, zip_ps_128)
+);
+zip!(
+    zip_f64,
+    f64,
+    ("avx512f", 8, __m512d, zip_pd_512),
+    ("avx", 4, __m256d, zip_pd_256),
+    ("sse2", 2, __m128d, zip_pd_128)
+);
