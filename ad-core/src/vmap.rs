@@ -68,16 +68,24 @@ fn chunks<T: LaneMath, const L: usize, const N: usize, E>(
     if L == 0 {
         return Ok(());
     }
-    let full = points.chunks_exact(L);
-    let rest = full.remainder();
-    for (c, chunk) in full.enumerate() {
-        if let Ok(c_arr) = <&[[T; N]; L]>::try_from(chunk) {
-            each(c * L, transpose(c_arr), L)?;
-        }
-    }
-    if let Some(last) = rest.last() {
-        let padded: [[T; N]; L] = core::array::from_fn(|j| *rest.get(j).unwrap_or(last));
-        each(points.len() - rest.len(), transpose(&padded), rest.len())?;
+    // One call site of `each` (the remainder goes through the same loop), so that it
+    // is inlined once: called from two places, the chunk body stayed out of line and
+    // took its lanes and returned its results through memory.
+    let chunks = points.len().div_ceil(L);
+    for c in 0..chunks {
+        let start = c * L;
+        let rest = points.get(start..).unwrap_or(&[]);
+        let valid = rest.len().min(L);
+        let padded: [[T; N]; L];
+        let block = match <&[[T; N]; L]>::try_from(rest.get(..L).unwrap_or(&[])) {
+            Ok(full) => full,
+            Err(_) => {
+                let last = rest.last().copied().unwrap_or([T::ZERO; N]);
+                padded = core::array::from_fn(|j| rest.get(j).copied().unwrap_or(last));
+                &padded
+            }
+        };
+        each(start, transpose(block), valid)?;
     }
     Ok(())
 }
