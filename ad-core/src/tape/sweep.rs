@@ -120,14 +120,19 @@ pub(crate) fn forward<const OPS: u64, T: Primitive, S: Real<Primitive = T>>(
 where
     S::Mask: MaskOps,
 {
+    // The node just computed, kept in a register for the `+ − ×` operands at distance 1
+    // (most operands are the previous node): its store and reload were on the
+    // dependency chain of every such node. Only for numbers that fit a register or two;
+    // a wide one (lanes, duals) would be copied on every node instead.
+    let keep = core::mem::size_of::<S>() <= 16;
     let mut prev = S::nan();
     for (i, &raw) in nodes.iter().enumerate() {
         let n = Node(raw);
         let code = n.code();
         let (ia, ib) = (i.wrapping_sub(n.a()), i.wrapping_sub(n.b()));
         let (da, db) = (n.a(), n.b());
-        let la = |work: &[S]| if da == 1 { prev } else { get(work, ia) };
-        let lb = |work: &[S]| if db == 1 { prev } else { get(work, ib) };
+        let la = |work: &[S]| if keep && da == 1 { prev } else { get(work, ia) };
+        let lb = |work: &[S]| if keep && db == 1 { prev } else { get(work, ib) };
         let v = match code {
             op::INPUT => get(x, n.payload()),
             op::CONST => konst(consts, work, i),
@@ -179,7 +184,9 @@ where
         if let Some(w) = work.get_mut(i) {
             *w = v;
         }
-        prev = v;
+        if keep {
+            prev = v;
+        }
     }
     Ok(())
 }
