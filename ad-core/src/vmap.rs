@@ -118,8 +118,6 @@ fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [L
     // hardware gathers: 60 % of the n = 100 batch at 16 lanes).
     let k0 = if L.is_power_of_two() {
         match L.min(N) {
-            64.. => gather_blocks::<T, L, N, 64>(p, &mut out),
-            32.. => gather_blocks::<T, L, N, 32>(p, &mut out),
             16.. => gather_blocks::<T, L, N, 16>(p, &mut out),
             8.. => gather_blocks::<T, L, N, 8>(p, &mut out),
             4.. => gather_blocks::<T, L, N, 4>(p, &mut out),
@@ -221,11 +219,10 @@ fn scatter_lanes<T: LaneMath, O, const L: usize, const N: usize>(
         return;
     }
     if dst.len() == L && L.is_power_of_two() {
-        // Square blocks of side `B`: the lane count, or (fewer coordinates than lanes)
-        // the largest power of two of at least 4 that the coordinates fill.
+        // Square blocks of side `B`: the largest power of two from 4 to 16 that both the
+        // lanes and the coordinates fill (16 × 16 at most: a larger block is no longer
+        // a set of registers, and each shuffle round would copy it through memory).
         k0 = match L.min(N) {
-            64.. => blocks::<T, O, L, N, 64>(dst, src, &slot),
-            32.. => blocks::<T, O, L, N, 32>(dst, src, &slot),
             16.. => blocks::<T, O, L, N, 16>(dst, src, &slot),
             8.. => blocks::<T, O, L, N, 8>(dst, src, &slot),
             4.. => blocks::<T, O, L, N, 4>(dst, src, &slot),
