@@ -43,6 +43,10 @@ fn points<T: LaneMath, const N: usize>(count: usize) -> Vec<[T; N]> {
 /// Batch sizes around the lane count: empty, one, a partial chunk, one chunk, several
 /// chunks and a remainder.
 fn counts(l: usize) -> Vec<usize> {
+    if cfg!(miri) {
+        // A partial chunk alone, and a full chunk with a remainder.
+        return vec![1, l + 1];
+    }
     let mut c = vec![0, 1, l.saturating_sub(1), l, 3 * l + 1];
     c.dedup();
     c
@@ -162,7 +166,7 @@ macro_rules! second {
 #[test]
 fn forward_helpers_place_every_point_f64() -> Result<(), Error> {
     if cfg!(miri) {
-        forward!(f64; 2: 2 3; 4: 2 5;);
+        forward!(f64; 2: 2 3;);
         return Ok(());
     }
     forward!(f64; 1: 1 2 3; 2: 1 2 3 4 5; 3: 2 3 7; 4: 1 2 3 4 5 8 9; 8: 2 3 5 8 9 17; 16: 2 5 9 16 17;);
@@ -172,7 +176,7 @@ fn forward_helpers_place_every_point_f64() -> Result<(), Error> {
 #[test]
 fn forward_helpers_place_every_point_f32() -> Result<(), Error> {
     if cfg!(miri) {
-        forward!(f32; 4: 2 5; 8: 9;);
+        forward!(f32; 4: 2 5;);
         return Ok(());
     }
     forward!(f32; 1: 2; 2: 2 3; 4: 1 2 3 4 5 9; 8: 1 2 3 5 8 9 17; 16: 2 3 5 9 10 16 17 33;);
@@ -182,7 +186,7 @@ fn forward_helpers_place_every_point_f32() -> Result<(), Error> {
 #[test]
 fn second_order_helpers_place_every_point_f64() -> Result<(), Error> {
     if cfg!(miri) {
-        second!(f64; 2: 2 3; 4: 5;);
+        second!(f64; 2: 3;);
         return Ok(());
     }
     second!(f64; 1: 2; 2: 1 2 3; 4: 2 4 5; 8: 2 3 5 8 9;);
@@ -192,7 +196,7 @@ fn second_order_helpers_place_every_point_f64() -> Result<(), Error> {
 #[test]
 fn second_order_helpers_place_every_point_f32() -> Result<(), Error> {
     if cfg!(miri) {
-        second!(f32; 4: 2 5;);
+        second!(f32; 4: 5;);
         return Ok(());
     }
     second!(f32; 4: 2 3 4 5; 8: 2 5 8 9; 16: 2 3 5 10 16 17;);
