@@ -92,7 +92,10 @@ fn chunks<T: LaneMath, const L: usize, const N: usize, E>(
 
 /// `L` points of `N` coordinates as `N` lane values. Two coordinates (a power-of-two
 /// `L`) are de-interleaved in registers: the chunk as two rows of `L`, interleaved
-/// `log2 L` times ([`LaneMath::lanes_zip`]), is every `x` then every `y`.
+/// `log2 L` times ([`LaneMath::lanes_zip`]), is every `x` then every `y`. Three, five,
+/// six and seven coordinates take chains of two-source permutations where the back
+/// end has them ([`by_picks`]); the rest, square blocks ([`gather_blocks`]) and then
+/// element by element.
 #[inline(always)]
 fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [Lanes<T, L>; N] {
     if N == 2 && L.is_power_of_two() && L >= 2 {
@@ -113,34 +116,122 @@ fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [L
         }
         return out;
     }
+    if let Some(rows) = by_picks::<T, L, N>(p.as_flattened(), true) {
+        return rows.map(Lanes);
+    }
     let mut out = [Lanes([T::ZERO; L]); N];
     // Square blocks as in `scatter_lanes` (element by element, wide lanes compiled to
     // hardware gathers: 60 % of the n = 100 batch at 16 lanes).
-    let k0 = if L.is_power_of_two() {
-        match L.min(N) {
-            16.. => gather_blocks::<T, L, N, 16>(p, &mut out),
-            8.. => gather_blocks::<T, L, N, 8>(p, &mut out),
-            4.. => gather_blocks::<T, L, N, 4>(p, &mut out),
-            _ => 0,
-        }
-    } else {
-        0
-    };
+    let mut k0 = 0;
+    if L.is_power_of_two() {
+        k0 = gather_blocks::<T, L, N, 16>(p, &mut out, k0);
+        k0 = gather_blocks::<T, L, N, 8>(p, &mut out, k0);
+        k0 = gather_blocks::<T, L, N, 4>(p, &mut out, k0);
+    }
     for (k, o) in out.iter_mut().enumerate().skip(k0) {
         *o = Lanes(core::array::from_fn(|j| p[j][k]));
     }
     out
 }
 
-/// The block part of [`transpose`] (`B` dividing `L`): coordinates `0..k0` of every
-/// point in `B × B` blocks, loaded as rows and transposed in registers ([`square`]);
-/// returns `k0`.
+/// Whether [`by_picks`] moves chunks of `N`-coordinate points: 3, 5, 6 and 7
+/// coordinates, which no square block fits (or only leaves a remainder of).
+const fn picks_fit(l: usize, n: usize) -> bool {
+    l.is_power_of_two() && l >= 2 && n >= 3 && n < 8 && !n.is_power_of_two()
+}
+
+/// For the `N × L` elements of a chunk, as `N` rows of `L` lanes in one layout and in
+/// the other: `out[m][i] = rows[v][t]`, where `(v, t)` is `(e / L, e % L)` for
+/// `e = iN + m` (`gather`: point-major rows to coordinate lanes) or `(e % N, e / N)`
+/// for `e = mL + i` (coordinate lanes back to point-major rows).
+///
+/// Built as a chain of two-source picks per output row: step 1 picks the lanes that
+/// come from rows 0 and 1, step `s` keeps the lanes placed so far and picks those of
+/// row `s`. `STEPS[m][s]` are the indices ([`LaneMath::lanes_pick`]), `USED[m][s]`
+/// whether row `s` contributes at all (steps 2.. of unused rows are skipped).
+#[allow(clippy::type_complexity)]
+const fn pick_tables<const L: usize, const N: usize>(
+    gather: bool,
+) -> ([[[usize; L]; N]; N], [[bool; N]; N]) {
+    let mut steps = [[[0; L]; N]; N];
+    let mut used = [[false; N]; N];
+    let mut m = 0;
+    while m < N {
+        let mut i = 0;
+        while i < L {
+            let (v, t) = if gather {
+                ((i * N + m) / L, (i * N + m) % L)
+            } else {
+                ((m * L + i) % N, (m * L + i) / N)
+            };
+            used[m][v] = true;
+            let mut s = 1;
+            while s < N {
+                steps[m][s][i] = if s == 1 && v == 0 {
+                    t
+                } else if v == s {
+                    L + t
+                } else if v < s {
+                    i
+                } else {
+                    0
+                };
+                s += 1;
+            }
+            i += 1;
+        }
+        m += 1;
+    }
+    (steps, used)
+}
+
+/// The chunk `flat` (`N` rows of `L`) in the other layout ([`pick_tables`]), by
+/// `N − 1` register permutations per row, or `None` where [`picks_fit`] says no or the
+/// back end has no permutation of width `L`.
+#[inline(always)]
+fn by_picks<T: LaneMath, const L: usize, const N: usize>(
+    flat: &[T],
+    gather: bool,
+) -> Option<[[T; L]; N]> {
+    if !picks_fit(L, N) {
+        return None;
+    }
+    let rows: [[T; L]; N] = core::array::from_fn(|r| {
+        flat.get(r * L..r * L + L)
+            .and_then(|s| <[T; L]>::try_from(s).ok())
+            .unwrap_or([T::ZERO; L])
+    });
+    let (steps, used) = if gather {
+        const { pick_tables::<L, N>(true) }
+    } else {
+        const { pick_tables::<L, N>(false) }
+    };
+    let mut out = [[T::ZERO; L]; N];
+    for ((o, steps), used) in out.iter_mut().zip(&steps).zip(&used) {
+        let mut acc = T::lanes_pick(rows[0], rows[1], &steps[1])?;
+        for s in 2..N {
+            if used[s] {
+                acc = T::lanes_pick(acc, rows[s], &steps[s])?;
+            }
+        }
+        *o = acc;
+    }
+    Some(out)
+}
+
+/// The block part of [`transpose`]: from coordinate `k0` on, as many `B × B` blocks
+/// as fit (none where `B > L`; `L` is a power of two, so `B` divides it otherwise),
+/// loaded as rows and transposed in registers ([`square`]); returns the coordinate
+/// after the last block.
 #[inline(always)]
 fn gather_blocks<T: LaneMath, const L: usize, const N: usize, const B: usize>(
     p: &[[T; N]; L],
     out: &mut [Lanes<T, L>; N],
+    mut k0: usize,
 ) -> usize {
-    let mut k0 = 0;
+    if B > L {
+        return k0;
+    }
     while k0 + B <= N {
         for (g, points) in p.chunks_exact(B).enumerate() {
             let block: [[T; B]; B] = core::array::from_fn(|j| {
@@ -190,6 +281,34 @@ fn scatter<O: Copy, const L: usize>(
     }
 }
 
+/// [`scatter_lanes`] into whole points (`out[start + j] = lane j of src`): a full
+/// chunk of 3, 5, 6 or 7 coordinates goes back to point-major order by register
+/// permutations ([`by_picks`]) and is stored as `N` whole rows of `L`.
+#[inline(always)]
+fn scatter_points<T: LaneMath, const L: usize, const N: usize>(
+    out: &mut [[T; N]],
+    start: usize,
+    valid: usize,
+    src: &[Lanes<T, L>; N],
+) {
+    if valid == L && picks_fit(L, N) {
+        let dst = out
+            .get_mut(start..)
+            .and_then(|d| d.get_mut(..L))
+            .unwrap_or(&mut []);
+        let cols: [[T; L]; N] = core::array::from_fn(|k| src[k].0);
+        if dst.len() == L {
+            if let Some(rows) = by_picks::<T, L, N>(cols.as_flattened(), false) {
+                for (d, r) in dst.as_flattened_mut().chunks_exact_mut(L).zip(&rows) {
+                    d.copy_from_slice(r);
+                }
+                return;
+            }
+        }
+    }
+    scatter_lanes(out, start, valid, src, |o| o);
+}
+
 /// Writes lane `j` of the `N` lane values `src` into `slot(out[start + j])` for the
 /// chunk's valid lanes. A full chunk is transposed in square blocks in registers
 /// ([`blocks`], [`square`]) and stored row by row (an element-wise transpose of a
@@ -219,15 +338,13 @@ fn scatter_lanes<T: LaneMath, O, const L: usize, const N: usize>(
         return;
     }
     if dst.len() == L && L.is_power_of_two() {
-        // Square blocks of side `B`: the largest power of two from 4 to 16 that both the
-        // lanes and the coordinates fill (16 × 16 at most: a larger block is no longer
-        // a set of registers, and each shuffle round would copy it through memory).
-        k0 = match L.min(N) {
-            16.. => blocks::<T, O, L, N, 16>(dst, src, &slot),
-            8.. => blocks::<T, O, L, N, 8>(dst, src, &slot),
-            4.. => blocks::<T, O, L, N, 4>(dst, src, &slot),
-            _ => 0,
-        };
+        // Square blocks of side 16, then 8, then 4, as the lanes and the remaining
+        // coordinates fill them (n = 100 at 8 lanes: twelve 8-blocks and one 4-block).
+        // 16 × 16 at most: a larger block is no longer a set of registers, and each
+        // shuffle round would copy it through memory.
+        k0 = blocks::<T, O, L, N, 16>(dst, src, &slot, k0);
+        k0 = blocks::<T, O, L, N, 8>(dst, src, &slot, k0);
+        k0 = blocks::<T, O, L, N, 4>(dst, src, &slot, k0);
     }
     for (j, o) in dst.iter_mut().enumerate() {
         let o = slot(o);
@@ -237,16 +354,19 @@ fn scatter_lanes<T: LaneMath, O, const L: usize, const N: usize>(
     }
 }
 
-/// The block part of [`scatter_lanes`] for a full chunk (`dst.len() == L`, `B`
-/// dividing `L`): coordinates `0..k0` in `B × B` blocks, lane group by lane group;
-/// returns `k0`, where the element-wise remainder starts.
+/// The block part of [`scatter_lanes`] for a full chunk (`dst.len() == L`): from
+/// coordinate `k0` on, as many `B × B` blocks as fit (none where `B > L`), lane group
+/// by lane group; returns the coordinate after the last block.
 #[inline(always)]
 fn blocks<T: LaneMath, O, const L: usize, const N: usize, const B: usize>(
     dst: &mut [O],
     src: &[Lanes<T, L>; N],
     slot: &impl Fn(&mut O) -> &mut [T; N],
+    mut k0: usize,
 ) -> usize {
-    let mut k0 = 0;
+    if B > L {
+        return k0;
+    }
     while k0 + B <= N {
         for (g, points) in dst.chunks_exact_mut(B).enumerate() {
             let block: [[T; B]; B] = core::array::from_fn(|r| {
@@ -311,7 +431,7 @@ where
     same_len(points.len(), out.len())?;
     chunks(points, |start, xs, valid| {
         let ys = f(xs);
-        scatter_lanes(out, start, valid, &ys, |o| o);
+        scatter_points(out, start, valid, &ys);
         Ok(())
     })
 }
@@ -335,7 +455,7 @@ where
     chunks(points, |start, xs, valid| {
         let y = f(Dual::variables(xs));
         scatter::<_, L>(values, start, valid, |j| y.re.0[j]);
-        scatter_lanes(grads, start, valid, &y.eps, |o| o);
+        scatter_points(grads, start, valid, &y.eps);
         Ok(())
     })
 }
@@ -367,7 +487,7 @@ where
     same_len(points.len(), jac.len())?;
     chunks(points, |start, xs, valid| {
         let ys = f(Dual::variables(xs));
-        scatter_lanes(values, start, valid, &each(&ys, |y| y.re), |o| o);
+        scatter_points(values, start, valid, &each(&ys, |y| y.re));
         for (m, y) in ys.iter().enumerate() {
             scatter_lanes(jac, start, valid, &y.eps, |o| &mut o[m]);
         }
@@ -407,7 +527,7 @@ where
         let y = f(Dual2::variables(xs));
         let (g, h) = (y.gradient(), y.hessian());
         scatter::<_, L>(values, start, valid, |j| y.value().0[j]);
-        scatter_lanes(grads, start, valid, &g, |o| o);
+        scatter_points(grads, start, valid, &g);
         for (m, row) in h.iter().enumerate() {
             scatter_lanes(hess, start, valid, row, |o| &mut o[m]);
         }
@@ -514,7 +634,7 @@ where
     chunks(points, |start, xs, valid| {
         let (v, g) = f(xs)?;
         scatter::<_, L>(values, start, valid, |j| v.0[j]);
-        scatter_lanes(grads, start, valid, &g, |o| o);
+        scatter_points(grads, start, valid, &g);
         Ok(())
     })
 }
@@ -556,7 +676,7 @@ where
     chunks(points, |start, xs, valid| {
         let (v, g) = f(Dual::variables(xs))?;
         scatter::<_, L>(values, start, valid, |j| v.re.0[j]);
-        scatter_lanes(grads, start, valid, &each(&g, |d| d.re), |o| o);
+        scatter_points(grads, start, valid, &each(&g, |d| d.re));
         for (m, d) in g.iter().enumerate() {
             scatter_lanes(hess, start, valid, &d.eps, |o| &mut o[m]);
         }

@@ -2,8 +2,9 @@
 //! mode computes at that point alone, for lane counts 1 to 16 (the widths of the SIMD
 //! back ends, where the chunk transposes run as register permutations, and others),
 //! coordinate counts below, equal to and above the lane count (whole `L × L` blocks,
-//! smaller blocks per group of lanes, a remainder, and the two-coordinate
-//! interleave), and batch sizes with and without a partial last chunk.
+//! smaller blocks per group of lanes, blocks of several sides one after another, a
+//! remainder, the two-coordinate interleave and the permutation chains of 3, 5, 6 and
+//! 7 coordinates), and batch sizes with and without a partial last chunk.
 //!
 //! The function's values and derivatives differ from point to point and from
 //! coordinate to coordinate, so a point or a coordinate written to the wrong place
@@ -169,7 +170,8 @@ fn forward_helpers_place_every_point_f64() -> Result<(), Error> {
         forward!(f64; 2: 2 3;);
         return Ok(());
     }
-    forward!(f64; 1: 1 2 3; 2: 1 2 3 4 5; 3: 2 3 7; 4: 1 2 3 4 5 8 9; 8: 2 3 5 8 9 17; 16: 2 5 9 16 17;);
+    forward!(f64; 1: 1 2 3; 2: 1 2 3 4 5; 3: 2 3 7; 4: 1 2 3 4 5 6 7 8 9 12 13;
+        8: 2 3 5 6 7 8 9 12 13 17; 16: 2 3 5 9 16 17 20;);
     Ok(())
 }
 
@@ -179,7 +181,8 @@ fn forward_helpers_place_every_point_f32() -> Result<(), Error> {
         forward!(f32; 4: 2 5;);
         return Ok(());
     }
-    forward!(f32; 1: 2; 2: 2 3; 4: 1 2 3 4 5 9; 8: 1 2 3 5 8 9 17; 16: 2 3 5 9 10 16 17 33;);
+    forward!(f32; 1: 2; 2: 2 3; 4: 1 2 3 4 5 6 7 9 12; 8: 1 2 3 5 6 7 8 9 12 13 17;
+        16: 2 3 5 6 7 9 10 16 17 20 33;);
     Ok(())
 }
 
@@ -189,7 +192,7 @@ fn second_order_helpers_place_every_point_f64() -> Result<(), Error> {
         second!(f64; 2: 3;);
         return Ok(());
     }
-    second!(f64; 1: 2; 2: 1 2 3; 4: 2 4 5; 8: 2 3 5 8 9;);
+    second!(f64; 1: 2; 2: 1 2 3; 4: 2 3 4 5 7; 8: 2 3 5 6 8 9 12;);
     Ok(())
 }
 
@@ -199,7 +202,7 @@ fn second_order_helpers_place_every_point_f32() -> Result<(), Error> {
         second!(f32; 4: 5;);
         return Ok(());
     }
-    second!(f32; 4: 2 3 4 5; 8: 2 5 8 9; 16: 2 3 5 10 16 17;);
+    second!(f32; 4: 2 3 4 5 6; 8: 2 3 5 7 8 9 12; 16: 2 3 5 7 10 16 17 20;);
     Ok(())
 }
 
@@ -226,4 +229,54 @@ fn lanes_zip_interleaves() {
     check::<f64, 4>();
     check::<f64, 8>();
     check::<f64, 16>();
+}
+
+/// The two-source selection behind the odd-coordinate transposes, against its
+/// definition, at every width where a back end has it; and present where it must be
+/// (so that the native CI run covers the permutation path of `vmap`).
+#[test]
+fn lanes_pick_selects() {
+    fn check<T: LaneMath, const L: usize>() -> bool {
+        let a: [T; L] = core::array::from_fn(|k| T::constant(k as f64));
+        let b: [T; L] = core::array::from_fn(|k| T::constant(100.0 + k as f64));
+        let mut seen = false;
+        // Rotations and a scrambled pattern over all 2L indices.
+        for shift in 0..2 * L {
+            for scramble in [1, 3, 5, 7] {
+                let idx: [usize; L] = core::array::from_fn(|i| (i * scramble + shift) % (2 * L));
+                let Some(r) = T::lanes_pick(a, b, &idx) else {
+                    return false;
+                };
+                seen = true;
+                for i in 0..L {
+                    let want = if idx[i] < L { a[idx[i]] } else { b[idx[i] - L] };
+                    assert_eq!(r[i], want, "L = {L}, idx = {idx:?}, lane {i}");
+                }
+            }
+        }
+        seen
+    }
+    let f32s = [
+        check::<f32, 2>(),
+        check::<f32, 4>(),
+        check::<f32, 8>(),
+        check::<f32, 16>(),
+    ];
+    let f64s = [
+        check::<f64, 2>(),
+        check::<f64, 4>(),
+        check::<f64, 8>(),
+        check::<f64, 16>(),
+    ];
+    let native = cfg!(not(feature = "portable-lanes"))
+        && cfg!(any(target_arch = "x86", target_arch = "x86_64"));
+    if native && cfg!(target_feature = "avx512f") {
+        assert!(f32s[3] && f64s[2], "AVX-512 has 16 x f32 and 8 x f64 picks");
+    }
+    if native && cfg!(target_feature = "avx2") {
+        assert!(f32s[2] && f64s[1], "AVX2 has 8 x f32 and 4 x f64 picks");
+    }
+    if native && cfg!(target_feature = "avx") {
+        assert!(f32s[1] && f64s[0], "AVX has 4 x f32 and 2 x f64 picks");
+    }
 }

@@ -30,6 +30,26 @@ pub trait LaneMath: Primitive {
     /// assert_eq!((lo, hi), ([0.0, 10.0, 1.0, 11.0], [2.0, 12.0, 3.0, 13.0]));
     /// ```
     fn lanes_zip<const L: usize>(a: [Self; L], b: [Self; L]) -> ([Self; L], [Self; L]);
+    /// Two-source lane selection as one register permutation: lane `i` of the result is
+    /// `a[idx[i]]` where `idx[i] < L`, else `b[idx[i] - L]` (indices are taken modulo
+    /// `2L`). `None` where the back end has no such permutation at width `L` (the
+    /// portable build, SSE2 without AVX, NEON for now), so that callers keep their
+    /// element-wise path there. `vmap` de-interleaves points of 3, 5, 6 and 7
+    /// coordinates with it.
+    ///
+    /// ```
+    /// use ad_core::LaneMath;
+    /// let a = [0.0f32, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+    /// let b = [10.0f32, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0];
+    /// if let Some(r) = f32::lanes_pick(a, b, &[8, 0, 15, 1, 2, 9, 3, 7]) {
+    ///     assert_eq!(r, [10.0, 0.0, 17.0, 1.0, 2.0, 11.0, 3.0, 7.0]);
+    /// }
+    /// ```
+    fn lanes_pick<const L: usize>(
+        a: [Self; L],
+        b: [Self; L],
+        idx: &[usize; L],
+    ) -> Option<[Self; L]>;
 }
 
 /// `f` on every lane (a plain loop: `array::map` is not always inlined).
@@ -85,6 +105,14 @@ macro_rules! lane_math {
             #[inline(always)]
             fn lanes_zip<const L: usize>(a: [$t; L], b: [$t; L]) -> ([$t; L], [$t; L]) {
                 Arith::zip(a, b)
+            }
+            #[inline(always)]
+            fn lanes_pick<const L: usize>(
+                a: [$t; L],
+                b: [$t; L],
+                idx: &[usize; L],
+            ) -> Option<[$t; L]> {
+                Arith::pick(a, b, idx)
             }
         }
     };

@@ -79,6 +79,34 @@ mod arch {
     }
 }
 
+/// The two-source lane selections ([`Arith::pick`]): x86 alone has them (AVX and
+/// up); NEON's `vqtbl2q_u8` could, untested here, so `vmap` keeps its element-wise
+/// moves there.
+#[cfg(all(
+    not(feature = "portable-lanes"),
+    any(target_arch = "x86", target_arch = "x86_64")
+))]
+use x86::{pick_f32, pick_f64};
+
+#[cfg(not(all(
+    not(feature = "portable-lanes"),
+    any(target_arch = "x86", target_arch = "x86_64")
+)))]
+macro_rules! no_pick {
+    ($($name:ident $t:ty),*) => {$(
+        /// No two-source lane selection on this target.
+        #[inline(always)]
+        fn $name<const L: usize>(_: [$t; L], _: [$t; L], _: &[usize; L]) -> Option<[$t; L]> {
+            None
+        }
+    )*};
+}
+#[cfg(not(all(
+    not(feature = "portable-lanes"),
+    any(target_arch = "x86", target_arch = "x86_64")
+)))]
+no_pick!(pick_f32 f32, pick_f64 f64);
+
 /// Element-wise `+ − × ÷` and `√` of `[Self; L]`.
 pub(crate) trait Arith: Sized + Copy {
     fn add<const L: usize>(a: [Self; L], b: [Self; L]) -> [Self; L];
@@ -91,6 +119,9 @@ pub(crate) trait Arith: Sized + Copy {
     /// The interleave of `a` and `b`: `[a0, b0, a1, b1, ..]` over the low halves, then
     /// over the high halves (the step of a register transpose).
     fn zip<const L: usize>(a: [Self; L], b: [Self; L]) -> ([Self; L], [Self; L]);
+    /// Two-source lane selection (`a[idx[i]]`, or `b[idx[i] - L]` from `L` on), or
+    /// `None` where the back end has no register permutation of this width.
+    fn pick<const L: usize>(a: [Self; L], b: [Self; L], idx: &[usize; L]) -> Option<[Self; L]>;
 }
 
 /// The portable loop: `f` lane by lane.
@@ -118,7 +149,8 @@ fn zip_each<T: Copy, const L: usize>(a: [T; L], b: [T; L]) -> ([T; L], [T; L]) {
 }
 
 macro_rules! arith {
-    ($t:ty, $add:ident, $sub:ident, $mul:ident, $div:ident, $sqrt:ident, $zip:ident) => {
+    ($t:ty, $add:ident, $sub:ident, $mul:ident, $div:ident, $sqrt:ident, $zip:ident,
+        $pick:ident) => {
         impl Arith for $t {
             #[inline(always)]
             fn add<const L: usize>(a: [$t; L], b: [$t; L]) -> [$t; L] {
@@ -144,9 +176,17 @@ macro_rules! arith {
             fn zip<const L: usize>(a: [$t; L], b: [$t; L]) -> ([$t; L], [$t; L]) {
                 arch::$zip(a, b).unwrap_or_else(|| zip_each(a, b))
             }
+            #[inline(always)]
+            fn pick<const L: usize>(a: [$t; L], b: [$t; L], idx: &[usize; L]) -> Option<[$t; L]> {
+                $pick(a, b, idx)
+            }
         }
     };
 }
 
-arith!(f32, add_f32, sub_f32, mul_f32, div_f32, sqrt_f32, zip_f32);
-arith!(f64, add_f64, sub_f64, mul_f64, div_f64, sqrt_f64, zip_f64);
+arith!(
+    f32, add_f32, sub_f32, mul_f32, div_f32, sqrt_f32, zip_f32, pick_f32
+);
+arith!(
+    f64, add_f64, sub_f64, mul_f64, div_f64, sqrt_f64, zip_f64, pick_f64
+);

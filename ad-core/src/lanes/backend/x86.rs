@@ -265,3 +265,152 @@ zip!(
     ("avx", 4, __m256d, zip_pd_256),
     ("sse2", 2, __m128d, zip_pd_128)
 );
+
+/// Reinterprets `[T; W]` as the register `V` of the same size.
+///
+/// # Safety
+///
+/// `A` and `V` must have the same size, and every bit pattern must be valid in `V`
+/// (true of `[f32; W]`, `[f64; W]`, `[i32; W]`, `[i64; W]` and the x86 registers of
+/// their size).
+#[cfg(target_feature = "avx")]
+#[inline(always)]
+unsafe fn reg<A, V>(a: A) -> V {
+    const { assert!(core::mem::size_of::<A>() == core::mem::size_of::<V>()) };
+    // SAFETY: the caller's contract; the sizes are equal (checked at compile time
+    // above), so `transmute_copy` reads exactly the bytes of `a`.
+    unsafe { core::mem::transmute_copy::<A, V>(&a) }
+}
+
+/// Two-source lane selection: lane `i` of the result is `a[idx[i]]` where
+/// `idx[i] < L`, else `b[idx[i] - L]` (`idx[i] < 2L`). One two-source permutation on
+/// AVX-512; two one-source permutations and a blend on AVX2 (8 × f32, 4 × f64) and AVX
+/// (4 × f32, 2 × f64). `None` at other widths: SSE2 alone has no variable permutation.
+#[inline(always)]
+#[allow(unreachable_code, unused_variables)]
+pub(super) fn pick_f32<const L: usize>(
+    a: [f32; L],
+    b: [f32; L],
+    idx: &[usize; L],
+) -> Option<[f32; L]> {
+    #[cfg(target_feature = "avx512f")]
+    if L == 16 {
+        let a: [f32; 16] = a.as_slice().try_into().ok()?;
+        let b: [f32; 16] = b.as_slice().try_into().ok()?;
+        let ix: [i32; 16] =
+            core::array::from_fn(|i| (idx.get(i).copied().unwrap_or(0) % 32) as i32);
+        // SAFETY: AVX-512F is enabled (cfg above); the reinterpretations are of equal
+        // sizes with every bit pattern valid (see `reg`).
+        let r: [f32; 16] = unsafe {
+            reg(_mm512_permutex2var_ps(
+                reg::<_, __m512>(a),
+                reg::<_, __m512i>(ix),
+                reg::<_, __m512>(b),
+            ))
+        };
+        return r.as_slice().try_into().ok();
+    }
+    #[cfg(target_feature = "avx2")]
+    if L == 8 {
+        let a: [f32; 8] = a.as_slice().try_into().ok()?;
+        let b: [f32; 8] = b.as_slice().try_into().ok()?;
+        let at = |i: usize| idx.get(i).copied().unwrap_or(0);
+        let ix: [i32; 8] = core::array::from_fn(|i| (at(i) % 8) as i32);
+        let from_b: [i32; 8] = core::array::from_fn(|i| if at(i) >= 8 { -1 } else { 0 });
+        // SAFETY: AVX2 is enabled (cfg above); reinterpretations as in the AVX-512 arm.
+        let r: [f32; 8] = unsafe {
+            let ix = reg::<_, __m256i>(ix);
+            reg(_mm256_blendv_ps(
+                _mm256_permutevar8x32_ps(reg::<_, __m256>(a), ix),
+                _mm256_permutevar8x32_ps(reg::<_, __m256>(b), ix),
+                reg::<_, __m256>(from_b),
+            ))
+        };
+        return r.as_slice().try_into().ok();
+    }
+    #[cfg(target_feature = "avx")]
+    if L == 4 {
+        let a: [f32; 4] = a.as_slice().try_into().ok()?;
+        let b: [f32; 4] = b.as_slice().try_into().ok()?;
+        let at = |i: usize| idx.get(i).copied().unwrap_or(0);
+        let ix: [i32; 4] = core::array::from_fn(|i| (at(i) % 4) as i32);
+        let from_b: [i32; 4] = core::array::from_fn(|i| if at(i) >= 4 { -1 } else { 0 });
+        // SAFETY: AVX (and so SSE4.1) is enabled (cfg above); reinterpretations as in
+        // the AVX-512 arm.
+        let r: [f32; 4] = unsafe {
+            let ix = reg::<_, __m128i>(ix);
+            reg(_mm_blendv_ps(
+                _mm_permutevar_ps(reg::<_, __m128>(a), ix),
+                _mm_permutevar_ps(reg::<_, __m128>(b), ix),
+                reg::<_, __m128>(from_b),
+            ))
+        };
+        return r.as_slice().try_into().ok();
+    }
+    None
+}
+
+/// [`pick_f32`] for `f64`: AVX-512 (8 lanes), AVX2 (4 lanes, as pairs of 32-bit
+/// lanes), AVX (2 lanes).
+#[inline(always)]
+#[allow(unreachable_code, unused_variables)]
+pub(super) fn pick_f64<const L: usize>(
+    a: [f64; L],
+    b: [f64; L],
+    idx: &[usize; L],
+) -> Option<[f64; L]> {
+    #[cfg(target_feature = "avx512f")]
+    if L == 8 {
+        let a: [f64; 8] = a.as_slice().try_into().ok()?;
+        let b: [f64; 8] = b.as_slice().try_into().ok()?;
+        let ix: [i64; 8] = core::array::from_fn(|i| (idx.get(i).copied().unwrap_or(0) % 16) as i64);
+        // SAFETY: as in `pick_f32`.
+        let r: [f64; 8] = unsafe {
+            reg(_mm512_permutex2var_pd(
+                reg::<_, __m512d>(a),
+                reg::<_, __m512i>(ix),
+                reg::<_, __m512d>(b),
+            ))
+        };
+        return r.as_slice().try_into().ok();
+    }
+    #[cfg(target_feature = "avx2")]
+    if L == 4 {
+        let a: [f64; 4] = a.as_slice().try_into().ok()?;
+        let b: [f64; 4] = b.as_slice().try_into().ok()?;
+        let at = |i: usize| idx.get(i).copied().unwrap_or(0);
+        // Lane `i` is the 32-bit lanes `2i, 2i + 1`.
+        let ix: [i32; 8] = core::array::from_fn(|h| (2 * (at(h / 2) % 4) + h % 2) as i32);
+        let from_b: [i64; 4] = core::array::from_fn(|i| if at(i) >= 4 { -1 } else { 0 });
+        // SAFETY: as in `pick_f32`.
+        let r: [f64; 4] = unsafe {
+            let ix = reg::<_, __m256i>(ix);
+            reg(_mm256_blendv_pd(
+                _mm256_castps_pd(_mm256_permutevar8x32_ps(reg::<_, __m256>(a), ix)),
+                _mm256_castps_pd(_mm256_permutevar8x32_ps(reg::<_, __m256>(b), ix)),
+                reg::<_, __m256d>(from_b),
+            ))
+        };
+        return r.as_slice().try_into().ok();
+    }
+    #[cfg(target_feature = "avx")]
+    if L == 2 {
+        let a: [f64; 2] = a.as_slice().try_into().ok()?;
+        let b: [f64; 2] = b.as_slice().try_into().ok()?;
+        let at = |i: usize| idx.get(i).copied().unwrap_or(0);
+        // `vpermilpd` reads bit 1 of each index.
+        let ix: [i64; 2] = core::array::from_fn(|i| ((at(i) % 2) << 1) as i64);
+        let from_b: [i64; 2] = core::array::from_fn(|i| if at(i) >= 2 { -1 } else { 0 });
+        // SAFETY: as in `pick_f32`.
+        let r: [f64; 2] = unsafe {
+            let ix = reg::<_, __m128i>(ix);
+            reg(_mm_blendv_pd(
+                _mm_permutevar_pd(reg::<_, __m128d>(a), ix),
+                _mm_permutevar_pd(reg::<_, __m128d>(b), ix),
+                reg::<_, __m128d>(from_b),
+            ))
+        };
+        return r.as_slice().try_into().ok();
+    }
+    None
+}
