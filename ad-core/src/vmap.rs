@@ -17,6 +17,7 @@
 //! | [`program_hessian`] | a [`Program`] replayed over `Dual<Lanes<T, L>, N>` | `f(x)`, `∇f(x)`, `∇²f(x)` (forward-over-reverse) |
 //! | [`reverse_gradient`] | your gradient function over `Lanes<T, L>` (generated code, [`Program::to_rust`]) | `f(x)`, `∇f(x)` |
 //! | [`reverse_hessian`] | your gradient function over `Dual<Lanes<T, L>, N>` | `f(x)`, `∇f(x)`, `∇²f(x)` (forward-over-reverse) |
+//! | [`grad`], [`program_grad`], [`reverse_grad`] | as [`gradient`], [`program_gradient`], [`reverse_gradient`] | `∇f(x)` alone (JAX's `vmap(grad(f))`: no values written) |
 //!
 //! Forward mode costs about `N` times the function per point and suits few inputs;
 //! the program helpers cost a fixed few times the function whatever `N` is. A replayed
@@ -451,10 +452,51 @@ where
     F: Fn([Dual<Lanes<T, L>, N>; N]) -> Dual<Lanes<T, L>, N>,
 {
     same_len(points.len(), values.len())?;
+    forward_gradient(f, points, Some(values), grads)
+}
+
+/// The gradient of `f: ℝᴺ → ℝ` at every point, without the values: [`gradient`] as
+/// JAX's `vmap(grad(f))` (a third less memory written for three coordinates).
+///
+/// ```
+/// use ad_core::{vmap, Real};
+/// fn f<T: Real>([x, y]: [T; 2]) -> T { x * x * y }
+/// let pts = [[1.0_f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let mut g = [[0.0; 2]; 3];
+/// vmap::grad::<4, _, _, _>(f, &pts, &mut g)?;
+/// assert_eq!(g[1], [24.0, 9.0]);
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+pub fn grad<const L: usize, T, const N: usize, F>(
+    f: F,
+    points: &[[T; N]],
+    grads: &mut [[T; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: Fn([Dual<Lanes<T, L>, N>; N]) -> Dual<Lanes<T, L>, N>,
+{
+    forward_gradient(f, points, None, grads)
+}
+
+/// [`gradient`] and [`grad`]: the values only where asked for.
+#[inline(always)]
+fn forward_gradient<const L: usize, T, const N: usize, F>(
+    f: F,
+    points: &[[T; N]],
+    mut values: Option<&mut [T]>,
+    grads: &mut [[T; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: Fn([Dual<Lanes<T, L>, N>; N]) -> Dual<Lanes<T, L>, N>,
+{
     same_len(points.len(), grads.len())?;
     chunks(points, |start, xs, valid| {
         let y = f(Dual::variables(xs));
-        scatter::<_, L>(values, start, valid, |j| y.re.0[j]);
+        if let Some(values) = values.as_deref_mut() {
+            scatter::<_, L>(values, start, valid, |j| y.re.0[j]);
+        }
         scatter_points(grads, start, valid, &y.eps);
         Ok(())
     })
@@ -620,7 +662,7 @@ where
 /// # Ok::<(), ad_core::Error>(())
 /// ```
 pub fn reverse_gradient<const L: usize, T, const N: usize, F>(
-    mut f: F,
+    f: F,
     points: &[[T; N]],
     values: &mut [T],
     grads: &mut [[T; N]],
@@ -630,10 +672,80 @@ where
     F: FnMut([Lanes<T, L>; N]) -> Result<(Lanes<T, L>, [Lanes<T, L>; N]), Error>,
 {
     same_len(points.len(), values.len())?;
+    batched_gradient(f, points, Some(values), grads)
+}
+
+/// The gradient at every point from a batched gradient function, without the values:
+/// [`reverse_gradient`] as JAX's `vmap(grad(f))`.
+///
+/// ```
+/// use ad_core::{vmap, Error, Lanes, Real};
+/// fn mul_gradient<S: Real>([x, y]: [S; 2]) -> Result<(S, [S; 2]), Error> {
+///     Ok((x * y, [y, x]))
+/// }
+/// let pts = [[1.0_f32, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let mut g = [[0.0; 2]; 3];
+/// vmap::reverse_grad::<4, _, _, _>(mul_gradient::<Lanes<f32, 4>>, &pts, &mut g)?;
+/// assert_eq!(g[2], [6.0, 5.0]);
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+pub fn reverse_grad<const L: usize, T, const N: usize, F>(
+    f: F,
+    points: &[[T; N]],
+    grads: &mut [[T; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: FnMut([Lanes<T, L>; N]) -> Result<(Lanes<T, L>, [Lanes<T, L>; N]), Error>,
+{
+    batched_gradient(f, points, None, grads)
+}
+
+/// The gradient of a recorded program at every point, without the values:
+/// [`program_gradient`] as JAX's `vmap(grad(f))`.
+///
+/// ```
+/// use ad_core::{vmap, Lanes, Real, Tape, Workspace};
+/// let mut tape: Tape<f64, 16> = Tape::new();
+/// let mut prog = tape.record([0.0; 2], |[x, y]| [x * y.sin()])?;
+/// let mut work = Workspace::<Lanes<f64, 2>, 16>::new();
+/// let pts = [[2.0, 0.0], [1.0, 1.0], [3.0, 0.5]];
+/// let mut g = [[0.0; 2]; 3];
+/// vmap::program_grad(&mut prog, &mut work, &pts, &mut g)?;
+/// assert_eq!(g[0], [0.0, 2.0]);
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+pub fn program_grad<const L: usize, T, const N: usize, const W: usize, const OPS: u64>(
+    prog: &mut Program<'_, T, N, 1, OPS>,
+    work: &mut Workspace<Lanes<T, L>, W>,
+    points: &[[T; N]],
+    grads: &mut [[T; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+{
+    batched_gradient(|xs| prog.gradient_over(xs, work), points, None, grads)
+}
+
+/// [`reverse_gradient`], [`reverse_grad`] and the program helpers: the values only
+/// where asked for.
+#[inline(always)]
+fn batched_gradient<const L: usize, T, const N: usize, F>(
+    mut f: F,
+    points: &[[T; N]],
+    mut values: Option<&mut [T]>,
+    grads: &mut [[T; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: FnMut([Lanes<T, L>; N]) -> Result<(Lanes<T, L>, [Lanes<T, L>; N]), Error>,
+{
     same_len(points.len(), grads.len())?;
     chunks(points, |start, xs, valid| {
         let (v, g) = f(xs)?;
-        scatter::<_, L>(values, start, valid, |j| v.0[j]);
+        if let Some(values) = values.as_deref_mut() {
+            scatter::<_, L>(values, start, valid, |j| v.0[j]);
+        }
         scatter_points(grads, start, valid, &g);
         Ok(())
     })

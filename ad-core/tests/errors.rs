@@ -736,6 +736,17 @@ fn length_mismatch_from_every_vmap_helper() -> Result<(), Error> {
         vmap::program_hessian(&mut prog, &mut work2, &pts, &mut v, &mut g, &mut h[..4]),
         e(4)
     );
+    // the gradient-only forms
+    assert_eq!(vmap::grad::<4, _, _, _>(f, &pts, &mut g[..3]), e(3));
+    assert_eq!(
+        vmap::program_grad(&mut prog, &mut work, &pts, &mut g[..1]),
+        e(1)
+    );
+    let batched = |x: [Lanes<f64, 4>; 2]| Ok(ad_core::value_and_gradient(f, x));
+    assert_eq!(
+        vmap::reverse_grad::<4, _, _, _>(batched, &pts, &mut [[0.0; 2]; 6]),
+        e(6)
+    );
     // Nothing was written by a call that failed its length check.
     assert_eq!((v, g, h), ([0.0; 5], [[0.0; 2]; 5], [[[0.0; 2]; 2]; 5]));
     Ok(())

@@ -1,4 +1,4 @@
-//! `vmap`'s data movement: every helper writes, for every point, exactly what the same
+//! `vmap`'s data movement: every helper (and its gradient-only form) writes, for every point, exactly what the same
 //! mode computes at that point alone, for lane counts 1 to 16 (the widths of the SIMD
 //! back ends, where the chunk transposes run as register permutations, and others),
 //! coordinate counts below, equal to and above the lane count (whole `L × L` blocks,
@@ -62,6 +62,12 @@ fn forward_case<T: LaneMath, const L: usize, const N: usize>() -> Result<(), Err
         vmap::values::<L, _, _, _, _>(pair, &pts, &mut out)?;
         let (mut v, mut g) = (vec![T::zero(); count], vec![[T::zero(); N]; count]);
         vmap::gradient::<L, _, _, _>(poly, &pts, &mut v, &mut g)?;
+        let mut g_only = vec![[T::zero(); N]; count];
+        vmap::grad::<L, _, _, _>(poly, &pts, &mut g_only)?;
+        assert_eq!(
+            g_only, g,
+            "grad against gradient, L = {L}, N = {N}, {count} points"
+        );
         let (mut jv, mut jj) = (
             vec![[T::zero(); 2]; count],
             vec![[[T::zero(); N]; 2]; count],
@@ -105,6 +111,18 @@ fn second_case<T: LaneMath, const L: usize, const N: usize>() -> Result<(), Erro
         let grad = |x: [Lanes<T, L>; N]| Ok(ad_core::value_and_gradient(poly, x));
         let (mut rv, mut rg, _) = zeros();
         vmap::reverse_gradient(grad, &pts, &mut rv, &mut rg)?;
+        let (_, mut rg_only, _) = zeros();
+        vmap::reverse_grad(grad, &pts, &mut rg_only)?;
+        assert_eq!(
+            rg_only, rg,
+            "reverse_grad, L = {L}, N = {N}, {count} points"
+        );
+        let (_, mut pg_only, _) = zeros();
+        vmap::program_grad(&mut prog, &mut work, &pts, &mut pg_only)?;
+        assert_eq!(
+            pg_only, pg,
+            "program_grad, L = {L}, N = {N}, {count} points"
+        );
         let grad2 = |x: [Dual<Lanes<T, L>, N>; N]| Ok(ad_core::value_and_gradient(poly, x));
         let (mut sv, mut sg, mut sh) = zeros();
         vmap::reverse_hessian(grad2, &pts, &mut sv, &mut sg, &mut sh)?;

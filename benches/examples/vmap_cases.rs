@@ -20,7 +20,10 @@
 //! `forward2-L<L>` (`vmap::hessian` over `Dual2`), `program-L<L>` (a recorded
 //! `VecTape` program replayed by `vmap::program_gradient` / `program_hessian`), and
 //! `forward-inline-L<L>` / `forward2-inline-L<L>`, the same forward modes of a copy
-//! of `benches::rosenbrock` marked `#[inline(always)]`.
+//! of `benches::rosenbrock` marked `#[inline(always)]`, `generated-L<L>` (the
+//! generated reverse-mode gradient over `Lanes`, values and gradients written) and
+//! `generated-grad-L<L>` (the same, gradients alone, `vmap::reverse_grad`: what JAX's
+//! `vmap(grad(f))` returns).
 //!
 //! `ours` names the fastest strategy of the case. Progress and check results go to
 //! stderr.
@@ -34,7 +37,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ad_core::{Error, Lanes, VecTape, Workspace};
-use benches::{exact_gradient, exact_hessian, rosenbrock};
+use benches::{exact_gradient, exact_hessian, generated, rosenbrock};
 use cases::{
     LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, exact_lognormal_logpdf_gradient,
     lognormal_forward, lognormal_generated_f32, lognormal_generated_f64, program_gradient,
@@ -42,6 +45,20 @@ use cases::{
     rosenbrock_hessian_inline, rosenbrock2_generated, rosenbrock10_hessian_generated,
     rosenbrock100_generated, uniform_points,
 };
+
+/// Times the gradient-only form (`vmap::reverse_grad`) of the generated gradient
+/// `generated::$f::<Lanes<$t, L>>` at each `L`, as strategy `generated-grad-L<L>`, after checking
+/// it with `$check` (a closure from the gradients to a `Result`).
+macro_rules! generated_grad {
+    ($case:ident, $t:ty, $f:ident, $pts:ident, $grads:ident, $check:expr, [$($l:literal),*]) => {$(
+        $grads.iter_mut().for_each(|g| g.fill(0.0));
+        cases::generated_grad(generated::$f::<Lanes<$t, $l>>, &$pts, &mut $grads)?;
+        $check(concat!("generated-grad-L", $l), &$grads)?;
+        $case.time(concat!("generated-grad-L", $l), RUNS, || {
+            cases::generated_grad(generated::$f::<Lanes<$t, $l>>, black_box(&$pts), black_box(&mut $grads))
+        })?;
+    )*};
+}
 
 /// Untimed calls before timing.
 const WARMUP: usize = 3;
@@ -166,7 +183,8 @@ fn wide<const N: usize>(x: &[f32; N]) -> [f64; N] {
 
 /// Case 1: log-normal log-density gradient, 1e6 points, in `T`.
 macro_rules! lognormal_case {
-    ($t:ty, $name:literal, $tol:expr, [$($l:literal),*], $gen:ident, [$($g:literal),*]) => {{
+    ($t:ty, $name:literal, $tol:expr, [$($l:literal),*], $gen:ident, [$($g:literal),*],
+        $grad:ident) => {{
         let mut case = Case::new($name);
         let pts: Vec<[$t; 3]> = uniform_points(BIG_BATCH, 1, LOGNORMAL_RANGES, |v| v as $t);
         let mut values: Vec<$t> = vec![0.0; pts.len()];
@@ -195,6 +213,15 @@ macro_rules! lognormal_case {
                 $gen::<$g>(black_box(&pts), black_box(&mut values), black_box(&mut grads))
             })?;
         )*
+        let check_grad = |what: &str, grads: &[[$t; 3]]| {
+            check(
+                what,
+                grads.iter().map(|g| g.map(f64::from)),
+                pts.iter().map(|p| exact_lognormal_logpdf_gradient(p.map(f64::from))),
+                $tol,
+            )
+        };
+        generated_grad!(case, $t, $grad, pts, grads, check_grad, [$($g),*]);
         case.finish();
     }};
 }
@@ -250,6 +277,23 @@ fn rosenbrock2() -> Result<(), Failure> {
         )*};
     }
     generated!(8, 16);
+    let check_grad = |what: &str, grads: &[[f32; 2]]| {
+        check(
+            what,
+            grads.iter().map(wide),
+            pts.iter().map(|p| exact_gradient(wide(p))),
+            TOL_ROSENBROCK,
+        )
+    };
+    generated_grad!(
+        case,
+        f32,
+        rosenbrock2_f32_gradient,
+        pts,
+        grads,
+        check_grad,
+        [8, 16]
+    );
     case.finish();
     Ok(())
 }
@@ -296,6 +340,23 @@ fn rosenbrock100() -> Result<(), Failure> {
         )*};
     }
     generated!(8, 16);
+    let check_grad = |what: &str, grads: &[[f32; N]]| {
+        check(
+            what,
+            grads.iter().map(wide),
+            pts.iter().map(|p| exact_gradient(wide(p))),
+            TOL_ROSENBROCK,
+        )
+    };
+    generated_grad!(
+        case,
+        f32,
+        rosenbrock100_f32_gradient,
+        pts,
+        grads,
+        check_grad,
+        [8, 16]
+    );
     rosenbrock_forward::<8, N>(&pts, &mut values, &mut grads)?;
     check(
         "forward-L8",
@@ -403,7 +464,8 @@ fn run() -> Result<(), Failure> {
         TOL_LOGNORMAL_F32,
         [8, 16, 32],
         lognormal_generated_f32,
-        [8, 16]
+        [8, 16],
+        lognormal_f32_gradient
     );
     lognormal_case!(
         f64,
@@ -411,7 +473,8 @@ fn run() -> Result<(), Failure> {
         TOL_LOGNORMAL_F64,
         [4, 8, 16, 32],
         lognormal_generated_f64,
-        [4, 8]
+        [4, 8],
+        lognormal_f64_gradient
     );
     rosenbrock2()?;
     rosenbrock100()?;

@@ -305,3 +305,21 @@ pub fn rosenbrock10_hessian_generated<const L: usize>(
         hess,
     )
 }
+
+/// The gradient alone at every point (JAX's `vmap(grad(f))`, which writes no values)
+/// from a batched gradient function such as generated code's `{name}_gradient`.
+///
+/// # Errors
+///
+/// What [`vmap::reverse_grad`] returns.
+#[inline(never)]
+pub fn generated_grad<const L: usize, T: LaneMath, const N: usize, F>(
+    f: F,
+    points: &[[T; N]],
+    grads: &mut [[T; N]],
+) -> Result<(), Error>
+where
+    F: FnMut([Lanes<T, L>; N]) -> Result<(Lanes<T, L>, [Lanes<T, L>; N]), Error>,
+{
+    vmap::reverse_grad(f, points, grads)
+}
