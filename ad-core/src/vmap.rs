@@ -93,12 +93,15 @@ fn chunks<T: LaneMath, const L: usize, const N: usize, E>(
 
 /// `L` points of `N` coordinates as `N` lane values. Two coordinates (a power-of-two
 /// `L`) are de-interleaved in registers: the chunk as two rows of `L`, interleaved
-/// `log2 L` times ([`LaneMath::lanes_zip`]), is every `x` then every `y`. Three, five,
-/// six and seven coordinates take chains of two-source permutations where the back
-/// end has them ([`by_picks`]); the rest, square blocks ([`gather_blocks`]) and then
-/// element by element.
+/// `log2 L` times ([`LaneMath::lanes_zip`]), is every `x` then every `y`; but 2 to 7
+/// coordinates take chains of two-source permutations first, where the back end has
+/// them ([`by_picks`]). The rest: square blocks ([`gather_blocks`]), then element by
+/// element.
 #[inline(always)]
 fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [Lanes<T, L>; N] {
+    if let Some(rows) = by_picks::<T, L, N>(p.as_flattened(), true) {
+        return rows.map(Lanes);
+    }
     if N == 2 && L.is_power_of_two() && L >= 2 {
         let flat = p.as_flattened();
         let row = |r: &[T]| <[T; L]>::try_from(r).unwrap_or([T::ZERO; L]);
@@ -117,9 +120,6 @@ fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [L
         }
         return out;
     }
-    if let Some(rows) = by_picks::<T, L, N>(p.as_flattened(), true) {
-        return rows.map(Lanes);
-    }
     let mut out = [Lanes([T::ZERO; L]); N];
     // Square blocks as in `scatter_lanes` (element by element, wide lanes compiled to
     // hardware gathers: 60 % of the n = 100 batch at 16 lanes).
@@ -135,10 +135,12 @@ fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [L
     out
 }
 
-/// Whether [`by_picks`] moves chunks of `N`-coordinate points: 3, 5, 6 and 7
-/// coordinates, which no square block fits (or only leaves a remainder of).
+/// Whether [`by_picks`] moves chunks of `N`-coordinate points: 2 to 7 coordinates,
+/// `N − 1` permutations per row (for 2, one per row against the interleave's
+/// `log2 L`; for 4, twelve against the 4 × 4 blocks' 48 at 16 lanes; 3, 5, 6 and 7 fit
+/// no square block, or leave a remainder).
 const fn picks_fit(l: usize, n: usize) -> bool {
-    l.is_power_of_two() && l >= 2 && n >= 3 && n < 8 && !n.is_power_of_two()
+    l.is_power_of_two() && l >= 2 && n >= 2 && n < 8
 }
 
 /// For the `N × L` elements of a chunk, as `N` rows of `L` lanes in one layout and in
@@ -283,7 +285,7 @@ fn scatter<O: Copy, const L: usize>(
 }
 
 /// [`scatter_lanes`] into whole points (`out[start + j] = lane j of src`): a full
-/// chunk of 3, 5, 6 or 7 coordinates goes back to point-major order by register
+/// chunk of 2 to 7 coordinates goes back to point-major order by register
 /// permutations ([`by_picks`]) and is stored as `N` whole rows of `L`.
 #[inline(always)]
 fn scatter_points<T: LaneMath, const L: usize, const N: usize>(

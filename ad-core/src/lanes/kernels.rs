@@ -34,7 +34,7 @@ pub trait LaneMath: Primitive {
     /// `a[idx[i]]` where `idx[i] < L`, else `b[idx[i] - L]` (indices are taken modulo
     /// `2L`). `None` where the back end has no such permutation at width `L` (the
     /// portable build, SSE2 without AVX, NEON for now), so that callers keep their
-    /// element-wise path there. `vmap` de-interleaves points of 3, 5, 6 and 7
+    /// element-wise path there. `vmap` de-interleaves points of 2 to 7
     /// coordinates with it.
     ///
     /// ```
