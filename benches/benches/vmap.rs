@@ -15,10 +15,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use ad_core::{Dual, Lanes, VecTape, Workspace};
-use benches::rosenbrock;
+use benches::{generated, rosenbrock};
 use cases::{
-    LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, lognormal_forward, program_gradient,
-    program_hessian, rosenbrock_forward, rosenbrock_hessian, uniform_points,
+    LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, generated_grad, lognormal_forward,
+    program_gradient, program_hessian, rosenbrock_forward, rosenbrock_hessian, uniform_points,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -27,7 +27,8 @@ const BIG: usize = 100_000;
 /// Points of the Rosenbrock n = 100 and n = 10 benches.
 const SMALL: usize = 1_000;
 
-/// Case 1: gradient of the log-normal log-density, f32 and f64, forward mode.
+/// Case 1: gradient of the log-normal log-density, f32 and f64, forward mode; f32 by
+/// generated reverse-mode code, gradients alone.
 fn lognormal(c: &mut Criterion) {
     let mut g = c.benchmark_group("vmap_lognormal_grad_1e5");
     g.throughput(Throughput::Elements(BIG as u64));
@@ -35,6 +36,11 @@ fn lognormal(c: &mut Criterion) {
     let (mut v32, mut g32) = (vec![0.0f32; BIG], vec![[0.0f32; 3]; BIG]);
     g.bench_function("f32-forward-L16", |b| {
         b.iter(|| lognormal_forward::<16, f32>(black_box(&p32), &mut v32, &mut g32))
+    });
+    // What JAX's `vmap(grad)` computes: the generated reverse-mode gradient, no values.
+    let f32_grad = generated::lognormal_f32_gradient::<Lanes<f32, 16>>;
+    g.bench_function("f32-generated-grad-L16", |b| {
+        b.iter(|| generated_grad(f32_grad, black_box(&p32), &mut g32))
     });
     let p64: Vec<[f64; 3]> = uniform_points(BIG, 1, LOGNORMAL_RANGES, |v| v);
     let (mut v64, mut g64) = (vec![0.0f64; BIG], vec![[0.0f64; 3]; BIG]);
@@ -44,7 +50,8 @@ fn lognormal(c: &mut Criterion) {
     g.finish();
 }
 
-/// Case 2: gradient of Rosenbrock n = 2, f32, forward mode.
+/// Case 2: gradient of Rosenbrock n = 2, f32, forward mode and generated code
+/// (gradients alone).
 fn rosenbrock2(c: &mut Criterion) {
     let mut g = c.benchmark_group("vmap_rosenbrock2_grad_f32_1e5");
     g.throughput(Throughput::Elements(BIG as u64));
@@ -53,10 +60,15 @@ fn rosenbrock2(c: &mut Criterion) {
     g.bench_function("forward-L16", |b| {
         b.iter(|| rosenbrock_forward::<16, 2>(black_box(&pts), &mut v, &mut gr))
     });
+    let grad = generated::rosenbrock2_f32_gradient::<Lanes<f32, 16>>;
+    g.bench_function("generated-grad-L16", |b| {
+        b.iter(|| generated_grad(grad, black_box(&pts), &mut gr))
+    });
     g.finish();
 }
 
-/// Case 3: gradient of Rosenbrock n = 100, f32, a recorded program replayed over lanes.
+/// Case 3: gradient of Rosenbrock n = 100, f32, a recorded program replayed over lanes
+/// and generated code (gradients alone).
 fn rosenbrock100(c: &mut Criterion) {
     const N: usize = 100;
     let mut g = c.benchmark_group("vmap_rosenbrock100_grad_f32_1e3");
@@ -70,6 +82,10 @@ fn rosenbrock100(c: &mut Criterion) {
     let mut work = Box::new(Workspace::<Lanes<f32, 16>, W100>::new());
     g.bench_function("program-L16", |b| {
         b.iter(|| program_gradient(&mut prog, &mut work, black_box(&pts), &mut v, &mut gr))
+    });
+    let grad = generated::rosenbrock100_f32_gradient::<Lanes<f32, 8>>;
+    g.bench_function("generated-grad-L8", |b| {
+        b.iter(|| generated_grad(grad, black_box(&pts), &mut gr))
     });
     g.finish();
 }
