@@ -135,6 +135,9 @@ fn transpose<T: LaneMath, const L: usize, const N: usize>(p: &[[T; N]; L]) -> [L
     out
 }
 
+/// The side of [`pick_tables`]: more coordinates than [`picks_fit`] admits.
+const PICKS: usize = 8;
+
 /// Whether [`by_picks`] moves chunks of `N`-coordinate points: 2 to 7 coordinates,
 /// `N − 1` permutations per row (for 2, one per row against the interleave's
 /// `log2 L`; for 4, twelve against the 4 × 4 blocks' 48 at 16 lanes; 3, 5, 6 and 7 fit
@@ -155,9 +158,13 @@ const fn picks_fit(l: usize, n: usize) -> bool {
 #[allow(clippy::type_complexity)]
 const fn pick_tables<const L: usize, const N: usize>(
     gather: bool,
-) -> ([[[usize; L]; N]; N], [[bool; N]; N]) {
-    let mut steps = [[[0; L]; N]; N];
-    let mut used = [[false; N]; N];
+) -> ([[[usize; L]; PICKS]; PICKS], [[bool; PICKS]; PICKS]) {
+    let mut steps = [[[0; L]; PICKS]; PICKS];
+    let mut used = [[false; PICKS]; PICKS];
+    if !picks_fit(L, N) {
+        // Never read; a large `N` must cost nothing at compile time.
+        return (steps, used);
+    }
     let mut m = 0;
     while m < N {
         let mut i = 0;
