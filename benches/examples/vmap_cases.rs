@@ -181,6 +181,20 @@ fn wide<const N: usize>(x: &[f32; N]) -> [f64; N] {
     x.map(f64::from)
 }
 
+/// Checks Rosenbrock gradients at every point against the hand-written ones.
+fn check_rosenbrock_grad<const N: usize>(
+    what: &str,
+    pts: &[[f32; N]],
+    grads: &[[f32; N]],
+) -> Result<(), Failure> {
+    check(
+        what,
+        grads.iter().map(wide),
+        pts.iter().map(|p| exact_gradient(wide(p))),
+        TOL_ROSENBROCK,
+    )
+}
+
 /// Case 1: log-normal log-density gradient, 1e6 points, in `T`.
 macro_rules! lognormal_case {
     ($t:ty, $name:literal, $tol:expr, [$($l:literal),*], $gen:ident, [$($g:literal),*],
@@ -277,14 +291,7 @@ fn rosenbrock2() -> Result<(), Failure> {
         )*};
     }
     generated!(8, 16);
-    let check_grad = |what: &str, grads: &[[f32; 2]]| {
-        check(
-            what,
-            grads.iter().map(wide),
-            pts.iter().map(|p| exact_gradient(wide(p))),
-            TOL_ROSENBROCK,
-        )
-    };
+    let check_grad = |what: &str, grads: &[_]| check_rosenbrock_grad(what, &pts, grads);
     generated_grad!(
         case,
         f32,
@@ -340,14 +347,7 @@ fn rosenbrock100() -> Result<(), Failure> {
         )*};
     }
     generated!(8, 16);
-    let check_grad = |what: &str, grads: &[[f32; N]]| {
-        check(
-            what,
-            grads.iter().map(wide),
-            pts.iter().map(|p| exact_gradient(wide(p))),
-            TOL_ROSENBROCK,
-        )
-    };
+    let check_grad = |what: &str, grads: &[_]| check_rosenbrock_grad(what, &pts, grads);
     generated_grad!(
         case,
         f32,
