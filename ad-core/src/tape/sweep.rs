@@ -191,6 +191,12 @@ where
     Ok(())
 }
 
+/// Whether a sweep over `S` clears the adjoints first (see [`acc`]).
+#[inline(always)]
+const fn clears<S: Real>(per_lane: bool) -> bool {
+    per_lane || !S::LANES
+}
+
 /// Adds `c` to the adjoint of node `i` and marks it reached, in the lanes of `m`
 /// (every lane for a number that holds one point).
 #[inline(always)]
@@ -207,6 +213,12 @@ fn acc<S: Real, const PER_LANE: bool>(
         if PER_LANE {
             *a = S::select(m, *a + c, *a);
             *r = r.or(m);
+        } else if const { clears::<S>(false) } {
+            // A number of one point: the adjoints were cleared before the sweep, so
+            // a contribution is one add with no test of the reached flag (clearing a
+            // few bytes per node costs less than a test per operand).
+            *a += c;
+            *r = MaskOps::splat(true);
         } else {
             // The first contribution to a node starts from zero (`0 + c`, as a zeroed
             // adjoint would: the same bits, `-0` included), so the adjoints need no
@@ -257,14 +269,30 @@ fn reverse_with<const OPS: u64, T: Primitive, S: Real<Primitive = T>, const PER_
 ) where
     S::Mask: MaskOps,
 {
-    let len = nodes.len();
-    if PER_LANE {
-        // (Without per-lane reaching, `acc` starts each node's adjoint from zero.)
-        for a in adj.iter_mut().take(len) {
+    // Every array cut to the program's length (they are never shorter): one length
+    // for all, so the compiler checks an index once for the adjoints, the flags and
+    // the values together.
+    let len = nodes
+        .len()
+        .min(work.len())
+        .min(adj.len())
+        .min(reached.len());
+    let (Some(nodes), Some(work), Some(adj), Some(reached)) = (
+        nodes.get(..len),
+        work.get(..len),
+        adj.get_mut(..len),
+        reached.get_mut(..len),
+    ) else {
+        return;
+    };
+    if clears::<S>(PER_LANE) {
+        // (Otherwise `acc` starts each node's adjoint from zero: wide lanes, whose
+        // clearing would cost a store of every node's adjoint.)
+        for a in adj.iter_mut() {
             *a = S::zero();
         }
     }
-    for r in reached.iter_mut().take(len) {
+    for r in reached.iter_mut() {
         *r = MaskOps::splat(false);
     }
     for g in grad.iter_mut() {

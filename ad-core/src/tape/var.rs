@@ -24,7 +24,6 @@ pub(crate) struct Recorder<'a, T: 'static> {
     nodes: &'a [Cell<u32>],
     values: &'a [Cell<T>],
     customs: &'a [Cell<Option<&'static Custom<T>>>],
-    len: Cell<usize>,
     /// The last few constants recorded, reused while in reach (a literal in a loop
     /// body is one node, not one per iteration).
     recent: [Cell<Option<(T, u32)>>; RECENT],
@@ -43,7 +42,6 @@ impl<'a, T: Primitive> Recorder<'a, T> {
             nodes,
             values,
             customs,
-            len: Cell::new(0),
             needed: Cell::new(0),
             customs_full: Cell::new(false),
             recent: [const { Cell::new(None) }; RECENT],
@@ -72,9 +70,12 @@ impl<'a, T: Primitive> Recorder<'a, T> {
         None
     }
 
-    /// Nodes written.
+    /// Nodes written: every node asked for, up to the capacity.
     pub(crate) fn len(&self) -> usize {
-        self.len.get()
+        self.needed
+            .get()
+            .min(self.nodes.len())
+            .min(self.values.len())
     }
 
     /// Nodes the recording asked for (more than the capacity after an overflow).
@@ -92,16 +93,17 @@ impl<'a, T: Primitive> Recorder<'a, T> {
 
     /// Appends a node (or, once the tape is full, only counts it) and returns its
     /// index.
-    #[inline]
+    ///
+    /// Node `i` is written exactly when `i` is below the capacity: the counter only
+    /// grows by one, so every earlier node was written too, and after the first node
+    /// that does not fit nothing more is.
+    #[inline(always)]
     pub(crate) fn push(&self, node: Node, value: T) -> u32 {
         let i = self.needed.get();
         self.needed.set(i.saturating_add(1));
-        if i == self.len.get() {
-            if let (Some(n), Some(v)) = (self.nodes.get(i), self.values.get(i)) {
-                n.set(node.0);
-                v.set(value);
-                self.len.set(i + 1);
-            }
+        if let (Some(n), Some(v)) = (self.nodes.get(i), self.values.get(i)) {
+            n.set(node.0);
+            v.set(value);
         }
         i.min(LOST as usize - 1) as u32
     }
@@ -109,7 +111,7 @@ impl<'a, T: Primitive> Recorder<'a, T> {
     /// Makes `target` reachable from a node that will be pushed after `slack` more
     /// nodes: returns `target` itself, or a `REF` to it recorded now when it would be
     /// farther than an operand field reaches. `None` for a lost value.
-    #[inline]
+    #[inline(always)]
     fn operand(&self, target: u32, value: T, slack: usize) -> Option<u32> {
         if target == LOST {
             return None;
@@ -130,7 +132,7 @@ impl<'a, T: Primitive> Recorder<'a, T> {
     /// Records `code(a, b)` with value `v` (`b = None` for a unary node). A
     /// three-operand node (`third`) reads its third operand from a `REF` recorded
     /// right before it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn record(
         &self,
         code: u8,
@@ -302,7 +304,7 @@ impl<'id, T: Primitive> Var<'id, T> {
 
     /// Where this variable lives on the tape, recording it as a constant node if it
     /// has no place yet. `None` when `rec` is full.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn index_on(&self, rec: &Recorder<'_, T>) -> u32 {
         if self.rec.is_some() {
             self.idx
@@ -311,7 +313,7 @@ impl<'id, T: Primitive> Var<'id, T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn unary_rec(self, code: u8, extra: Option<Var<'id, T>>, v: T) -> Self {
         match self.rec {
             None => Self::constant_of(v),
@@ -323,7 +325,7 @@ impl<'id, T: Primitive> Var<'id, T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn binary_rec(self, code: u8, rhs: Self, v: T) -> Self {
         match self.rec.or(rhs.rec) {
             None => Self::constant_of(v),
@@ -377,7 +379,7 @@ impl<'id, T: Primitive> AdNumber for Var<'id, T> {
     fn all_finite(&self) -> bool {
         self.val.is_finite()
     }
-    #[inline]
+    #[inline(always)]
     fn add_sub(self, rhs: Self, subtract: bool) -> Self {
         let (code, v) = if subtract {
             (binary_code(BinaryOp::Sub), self.val - rhs.val)
@@ -386,11 +388,11 @@ impl<'id, T: Primitive> AdNumber for Var<'id, T> {
         };
         self.binary_rec(code, rhs, v)
     }
-    #[inline]
+    #[inline(always)]
     fn mul_ad(self, rhs: Self) -> Self {
         self.binary_rec(binary_code(BinaryOp::Mul), rhs, self.val * rhs.val)
     }
-    #[inline]
+    #[inline(always)]
     fn div_ad(self, rhs: Self) -> Self {
         self.binary_rec(binary_code(BinaryOp::Div), rhs, self.val / rhs.val)
     }
@@ -443,7 +445,7 @@ impl<'id, T: Primitive> AdNumber for Var<'id, T> {
             },
         }
     }
-    #[inline]
+    #[inline(always)]
     fn neg_ad(self) -> Self {
         self.apply_unary(UnaryOp::Neg)
     }
