@@ -1223,11 +1223,40 @@ fn select_replays_both_sides<T: Primitive>() {
     }
 }
 
+/// Values computed and then dropped, whose local partials are infinite at the point
+/// (`sqrt(0)`, `ln(0)`, `1/0`), take no part in the gradient: a reverse sweep must
+/// skip the nodes the output never reached rather than multiply their zero adjoint by
+/// an infinite partial (which gives NaN).
+fn dead_values_do_not_reach<T: Primitive>() {
+    fn f<R: Real>([x, y]: [R; 2]) -> R {
+        let _root = x.sqrt() * y;
+        let _log = x.ln() + y;
+        let _inv = y / x;
+        x * R::constant(2.0) + y * y
+    }
+    let mut tape: Tape<T, 32> = Tape::new();
+    let (v, g) = tape.gradient(|v| f(v), pt([0.0, 3.0])).unwrap();
+    assert_eq!(
+        (f64_of(v), show(g)),
+        (9.0, [2.0, 6.0]),
+        "recording at x = 0"
+    );
+    let mut prog = tape.record(pt([1.0, 1.0]), |v| [f(v)]).unwrap();
+    for (p, want) in [
+        ([0.0, 3.0], (9.0, [2.0, 6.0])),
+        ([0.5, -1.0], (2.0, [2.0, -2.0])),
+    ] {
+        let (v, g) = prog.gradient(pt(p)).unwrap();
+        assert_eq!((f64_of(v), show(g)), want, "replay at {p:?}");
+    }
+}
+
 both!(
     guard_if_branch,
     guard_eq_and_partial_cmp,
     guard_clamp_and_max,
-    select_replays_both_sides
+    select_replays_both_sides,
+    dead_values_do_not_reach
 );
 
 // ---------------------------------------------------------------------------

@@ -191,10 +191,14 @@ where
     Ok(())
 }
 
-/// Whether a sweep over `S` clears the adjoints first (see [`acc`]).
+/// Whether a sweep over `S` clears the adjoints first (see [`acc`]): with per-lane
+/// reaching, and for numbers of one point that fit a register or two (scalars, small
+/// duals). A wide number (lanes, a dual of many tangents) starts each adjoint from
+/// zero at its first contribution instead, which spares a store of every node's
+/// adjoint before the sweep.
 #[inline(always)]
 const fn clears<S: Real>(per_lane: bool) -> bool {
-    per_lane || !S::LANES
+    per_lane || (!S::LANES && core::mem::size_of::<S>() <= 16)
 }
 
 /// Adds `c` to the adjoint of node `i` and marks it reached, in the lanes of `m`
@@ -214,9 +218,9 @@ fn acc<S: Real, const PER_LANE: bool>(
             *a = S::select(m, *a + c, *a);
             *r = r.or(m);
         } else if const { clears::<S>(false) } {
-            // A number of one point: the adjoints were cleared before the sweep, so
-            // a contribution is one add with no test of the reached flag (clearing a
-            // few bytes per node costs less than a test per operand).
+            // A small number of one point: the adjoints were cleared before the
+            // sweep, so a contribution is one add with no test of the reached flag
+            // (clearing a few bytes per node costs less than a test per operand).
             *a += c;
             *r = MaskOps::splat(true);
         } else {
@@ -286,8 +290,7 @@ fn reverse_with<const OPS: u64, T: Primitive, S: Real<Primitive = T>, const PER_
         return;
     };
     if clears::<S>(PER_LANE) {
-        // (Otherwise `acc` starts each node's adjoint from zero: wide lanes, whose
-        // clearing would cost a store of every node's adjoint.)
+        // (Otherwise `acc` starts each node's adjoint from zero.)
         for a in adj.iter_mut() {
             *a = S::zero();
         }
