@@ -54,6 +54,17 @@ pub enum Error {
         /// The length of the argument that disagrees.
         found: usize,
     },
+    /// A colored Hessian ([`HessianColoring`](crate::HessianColoring)) was asked for
+    /// over dual numbers with fewer tangents than the coloring has colors.
+    TooFewTangents {
+        /// The colors of the coloring: the tangents needed.
+        needed: usize,
+        /// The tangents of the dual numbers given.
+        provided: usize,
+    },
+    /// A [`HessianColoring`](crate::HessianColoring) was used with another program than
+    /// the one it was computed from: its pattern would not be this program's.
+    ColoringMismatch,
 }
 
 impl fmt::Display for Error {
@@ -89,6 +100,13 @@ impl fmt::Display for Error {
                 f,
                 "length mismatch: {expected} points, but an output slice holds {found}"
             ),
+            Error::TooFewTangents { needed, provided } => write!(
+                f,
+                "too few tangents: the Hessian coloring has {needed} colors, the dual numbers {provided} tangents"
+            ),
+            Error::ColoringMismatch => {
+                write!(f, "the Hessian coloring was computed from another program")
+            }
         }
     }
 }

@@ -43,7 +43,8 @@
 //! Reverse mode records the same generic function on a [`Tape`] (no allocator,
 //! `const fn new`, a full tape is an error value, never a panic) and returns a
 //! [`Program`] that replays at new inputs: values, gradient, vjp, Jacobian, and
-//! Hessians by forward-over-reverse. **Branches are frozen at recording time**: every
+//! Hessians by forward-over-reverse; a sparse Hessian with one tangent per color of
+//! its columns ([`HessianColoring`], read off the program). **Branches are frozen at recording time**: every
 //! comparison is recorded as a guard and a replay that would take another branch
 //! returns [`Error::BranchChanged`]; use [`Real::select`] for branches that must stay
 //! differentiable on replay. See the [`Tape`] docs.
@@ -224,4 +225,6 @@ pub use lanes::{LaneMask, LaneMath, Lanes};
 pub use real::{Compare, MaskOps, Primitive, Real};
 #[cfg(feature = "alloc")]
 pub use tape::VecTape;
-pub use tape::{Cond, MAX_CUSTOM, Program, Table, Tape, Var, Workspace, ops};
+pub use tape::{
+    Cond, HessianColoring, MAX_CUSTOM, Program, SparsityWork, Table, Tape, Var, Workspace, ops,
+};

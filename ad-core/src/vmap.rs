@@ -17,6 +17,7 @@
 //! | [`program_hessian`] | a [`Program`] replayed over `Dual<Lanes<T, L>, N>` | `f(x)`, `∇f(x)`, `∇²f(x)` (forward-over-reverse) |
 //! | [`reverse_gradient`] | your gradient function over `Lanes<T, L>` (generated code, [`Program::to_rust`]) | `f(x)`, `∇f(x)` |
 //! | [`reverse_hessian`] | your gradient function over `Dual<Lanes<T, L>, N>` | `f(x)`, `∇f(x)`, `∇²f(x)` (forward-over-reverse) |
+//! | [`program_hessian_colored`], [`reverse_hessian_colored`] | as [`program_hessian`], [`reverse_hessian`] over `Dual<Lanes<T, L>, C>`, one tangent per color of a [`HessianColoring`] | `f(x)`, `∇f(x)`, `∇²f(x)` (sparse Hessians at a fraction of the cost) |
 //! | [`grad`], [`program_grad`], [`reverse_grad`] | as [`gradient`], [`program_gradient`], [`reverse_gradient`] | `∇f(x)` alone (JAX's `vmap(grad(f))`: no values written) |
 //!
 //! Forward mode costs about `N` times the function per point and suits few inputs;
@@ -46,7 +47,7 @@
 //! # Ok::<(), ad_core::Error>(())
 //! ```
 
-use crate::{Dual, Dual2, Error, LaneMath, Lanes, Program, Workspace};
+use crate::{Dual, Dual2, Error, HessianColoring, LaneMath, Lanes, Program, Workspace};
 
 /// Fails unless `found == expected`.
 #[inline]
@@ -784,7 +785,7 @@ where
 /// ```
 #[allow(clippy::type_complexity)]
 pub fn reverse_hessian<const L: usize, T, const N: usize, F>(
-    mut f: F,
+    f: F,
     points: &[[T; N]],
     values: &mut [T],
     grads: &mut [[T; N]],
@@ -796,16 +797,177 @@ where
         [Dual<Lanes<T, L>, N>; N],
     ) -> Result<(Dual<Lanes<T, L>, N>, [Dual<Lanes<T, L>, N>; N]), Error>,
 {
+    second_order(
+        f,
+        |xs| Dual::variables(*xs),
+        |_, eps| *eps,
+        points,
+        values,
+        grads,
+        hess,
+    )
+}
+
+/// The chunk loop of the forward-over-reverse helpers: `seed` makes the chunk's dual
+/// inputs, `f` returns the value and gradient over them, `row(m, eps)` turns the
+/// tangents of gradient entry `m` into row `m` of the Hessian.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+fn second_order<const L: usize, const C: usize, T, const N: usize, F>(
+    mut f: F,
+    seed: impl Fn(&[Lanes<T, L>; N]) -> [Dual<Lanes<T, L>, C>; N],
+    row: impl Fn(usize, &[Lanes<T, L>; C]) -> [Lanes<T, L>; N],
+    points: &[[T; N]],
+    values: &mut [T],
+    grads: &mut [[T; N]],
+    hess: &mut [[[T; N]; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: FnMut(
+        [Dual<Lanes<T, L>, C>; N],
+    ) -> Result<(Dual<Lanes<T, L>, C>, [Dual<Lanes<T, L>, C>; N]), Error>,
+{
     same_len(points.len(), values.len())?;
     same_len(points.len(), grads.len())?;
     same_len(points.len(), hess.len())?;
     chunks(points, |start, xs, valid| {
-        let (v, g) = f(Dual::variables(*xs))?;
+        let (v, g) = f(seed(xs))?;
         scatter::<_, L>(values, start, valid, |j| v.re.0[j]);
         scatter_points(grads, start, valid, &each(&g, |d| d.re));
         for (m, d) in g.iter().enumerate() {
-            scatter_lanes(hess, start, valid, &d.eps, |o| &mut o[m]);
+            scatter_lanes(hess, start, valid, &row(m, &d.eps), |o| &mut o[m]);
         }
         Ok(())
     })
+}
+
+/// Value, gradient and Hessian at every point from a reverse-mode gradient function
+/// run over `Dual<Lanes<T, L>, C>`, one tangent per color of `coloring` instead of one
+/// per input ([`reverse_hessian`] with `C` in place of `N`): for a sparse Hessian this
+/// costs `(1 + C) / (1 + N)` of the dense forward-over-reverse (Rosenbrock: 3 colors
+/// whatever `N`). Entries outside the pattern are exactly zero.
+///
+/// **`coloring` must come from the program `f` computes** (for generated code, the
+/// program it was generated from; [`Program::color_hessian`]): a gradient function
+/// cannot be checked against it, and another program's pattern gives a wrong
+/// Hessian. [`program_hessian_colored`] checks.
+///
+/// ```
+/// use ad_core::{vmap, Dual, Error, HessianColoring, Lanes, Real, SparsityWork, Tape};
+/// fn f<T: Real>([x, y, z]: [T; 3]) -> T { x * x * y + z.exp() }
+/// // Its gradient by hand, generic as generated code is.
+/// fn grad<S: Real>([x, y, z]: [S; 3]) -> Result<(S, [S; 3]), Error> {
+///     Ok((f([x, y, z]), [(x + x) * y, x * x, z.exp()]))
+/// }
+/// let mut tape: Tape<f64, 16> = Tape::new();
+/// let prog = tape.record([1.0; 3], |x| [f(x)])?;
+/// let mut c = HessianColoring::new();
+/// prog.color_hessian(&mut c, &mut SparsityWork::<16>::new())?;
+/// assert_eq!(c.colors(), 2); // columns 0 and 2 | 1 (0 and 1 share row 0)
+/// let pts = [[1.0, 2.0, 0.0], [3.0, 4.0, 0.0]];
+/// let (mut v, mut g, mut h) = ([0.0; 2], [[0.0; 3]; 2], [[[0.0; 3]; 3]; 2]);
+/// vmap::reverse_hessian_colored::<2, 2, _, _, _>(
+///     grad::<Dual<Lanes<f64, 2>, 2>>, &c, &pts, &mut v, &mut g, &mut h,
+/// )?;
+/// assert_eq!(h[1], [[8.0, 6.0, 0.0], [6.0, 0.0, 0.0], [0.0, 0.0, 1.0]]);
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::TooFewTangents`] when `C` is below the number of colors, and what
+/// [`reverse_hessian`] returns.
+#[allow(clippy::type_complexity)]
+pub fn reverse_hessian_colored<const L: usize, const C: usize, T, const N: usize, F>(
+    f: F,
+    coloring: &HessianColoring<N>,
+    points: &[[T; N]],
+    values: &mut [T],
+    grads: &mut [[T; N]],
+    hess: &mut [[[T; N]; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+    F: FnMut(
+        [Dual<Lanes<T, L>, C>; N],
+    ) -> Result<(Dual<Lanes<T, L>, C>, [Dual<Lanes<T, L>, C>; N]), Error>,
+{
+    coloring.fits::<C>()?;
+    second_order(
+        f,
+        |xs| coloring.seed(xs),
+        |m, eps| coloring.row(m, eps),
+        points,
+        values,
+        grads,
+        hess,
+    )
+}
+
+/// Value, gradient and Hessian of a recorded program at every point, by
+/// forward-over-reverse over `Dual<Lanes<T, L>, C>` with one tangent per color of
+/// `coloring` ([`program_hessian`] with `C` in place of `N`; see
+/// [`reverse_hessian_colored`]).
+///
+/// ```
+/// use ad_core::{vmap, Dual, HessianColoring, Lanes, Real, SparsityWork, Tape, Workspace};
+/// fn f<T: Real>(x: [T; 5]) -> T {
+///     x.windows(2).fold(T::zero(), |s, w| s + (w[0] * w[1]).sin())
+/// }
+/// let mut tape: Tape<f64, 64> = Tape::new();
+/// let mut prog = tape.record([0.0; 5], |x| [f(x)])?;
+/// let mut c = HessianColoring::new();
+/// prog.color_hessian(&mut c, &mut SparsityWork::<64>::new())?;
+/// let pts = [[0.1, 0.2, 0.3, 0.4, 0.5], [1.0, -1.0, 0.5, 2.0, 0.0]];
+/// let (mut v, mut g, mut h) = ([0.0; 2], [[0.0; 5]; 2], [[[0.0; 5]; 5]; 2]);
+/// let mut work = Workspace::<Dual<Lanes<f64, 2>, 3>, 64>::new();
+/// vmap::program_hessian_colored(&mut prog, &c, &mut work, &pts, &mut v, &mut g, &mut h)?;
+/// for (p, hp) in pts.iter().zip(&h) {
+///     let (_, _, dense) = prog.hessian(*p, &mut Workspace::<Dual<f64, 5>, 64>::new())?;
+///     for (r, d) in hp.iter().zip(&dense) {
+///         for (a, b) in r.iter().zip(d) {
+///             assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()));
+///         }
+///     }
+///     assert_eq!(hp[0][2], 0.0);
+/// }
+/// # Ok::<(), ad_core::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::ColoringMismatch`] when `coloring` was computed from another program, and
+/// what [`reverse_hessian_colored`] returns.
+#[allow(clippy::too_many_arguments)]
+pub fn program_hessian_colored<
+    const L: usize,
+    const C: usize,
+    T,
+    const N: usize,
+    const W: usize,
+    const OPS: u64,
+>(
+    prog: &mut Program<'_, T, N, 1, OPS>,
+    coloring: &HessianColoring<N>,
+    work: &mut Workspace<Dual<Lanes<T, L>, C>, W>,
+    points: &[[T; N]],
+    values: &mut [T],
+    grads: &mut [[T; N]],
+    hess: &mut [[[T; N]; N]],
+) -> Result<(), Error>
+where
+    T: LaneMath,
+{
+    if !prog.is_colored_by(coloring) {
+        return Err(Error::ColoringMismatch);
+    }
+    reverse_hessian_colored(
+        |xs| prog.gradient_over(xs, work),
+        coloring,
+        points,
+        values,
+        grads,
+        hess,
+    )
 }

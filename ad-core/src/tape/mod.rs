@@ -83,12 +83,14 @@ mod node;
 pub mod ops;
 #[cfg(feature = "alloc")]
 mod rust;
+mod sparsity;
 mod sweep;
 mod table;
 mod var;
 
 use core::cell::Cell;
 
+pub use sparsity::{HessianColoring, SparsityWork};
 pub use table::Table;
 pub use var::{Cond, Var};
 
@@ -491,9 +493,98 @@ impl<'t, T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'
         }
         Ok((v, jac))
     }
+
+    /// The Hessian's sparsity pattern and a coloring of its columns, into `coloring`
+    /// (see [`HessianColoring`]): the entries that can be nonzero for any weighted sum
+    /// of the outputs, read off the recorded operations (no evaluation), and a greedy
+    /// grouping of the columns that share no row. `work` holds two 64-bit masks per
+    /// node; the pass runs once per pair of 64-input blocks, so its cost is about
+    /// `len · ⌈N/64⌉² / 2` node visits plus the pattern's entries.
+    ///
+    /// The coloring depends only on the recorded operations, not on the point: compute
+    /// it once, use it at every replay of this program (and with the code generated
+    /// from it).
+    ///
+    /// ```
+    /// use ad_core::{HessianColoring, Real, SparsityWork, Tape};
+    /// fn f<T: Real>([x, y, z]: [T; 3]) -> T { x * y + z.exp() }
+    /// let mut tape: Tape<f64, 16> = Tape::new();
+    /// let prog = tape.record([1.0; 3], |x| [f(x)])?;
+    /// let mut c = HessianColoring::new();
+    /// prog.color_hessian(&mut c, &mut SparsityWork::<16>::new())?;
+    /// // Entries (0, 1), (1, 0), (2, 2): no two columns share a row, so one tangent
+    /// // (1, 1, 1) gives all three.
+    /// assert_eq!((c.nonzeros(), c.colors()), (3, 1));
+    /// assert_eq!([c.color(0), c.color(1), c.color(2)], [Some(0); 3]);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BufferTooSmall`] when `W` is below [`len`](Self::len).
+    pub fn color_hessian<const W: usize>(
+        &self,
+        coloring: &mut HessianColoring<N>,
+        work: &mut SparsityWork<W>,
+    ) -> Result<(), Error> {
+        coloring.compute(self.nodes, &self.outputs, work)
+    }
+
+    /// Whether `coloring` was computed from this program.
+    pub(crate) fn is_colored_by(&self, coloring: &HessianColoring<N>) -> bool {
+        coloring.is_for(self.nodes)
+    }
 }
 
 impl<T: Primitive, const N: usize, const OPS: u64> Program<'_, T, N, 1, OPS> {
+    /// Value, gradient and full Hessian by forward-over-reverse over `Dual<T, C>`,
+    /// one tangent per color of `coloring` (from [`color_hessian`](Self::color_hessian)
+    /// on this program) instead of one per input: the cost of [`hessian`](Self::hessian)
+    /// times about `(1 + C) / (1 + N)`. Entries outside the pattern are exactly zero.
+    ///
+    /// ```
+    /// use ad_core::{Dual, HessianColoring, Real, SparsityWork, Tape, Workspace};
+    /// fn f<T: Real>(x: [T; 8]) -> T {
+    ///     x.windows(2).fold(T::zero(), |s, w| s + (w[1] - w[0] * w[0]).powi(2))
+    /// }
+    /// let mut tape: Tape<f64, 128> = Tape::new();
+    /// let mut prog = tape.record([0.0; 8], |x| [f(x)])?;
+    /// let mut c = HessianColoring::new();
+    /// prog.color_hessian(&mut c, &mut SparsityWork::<128>::new())?;
+    /// assert_eq!(c.colors(), 3);
+    /// let x = [0.5, -1.0, 2.0, 0.25, 1.0, 3.0, -0.5, 0.75];
+    /// let (_, _, h3) = prog.hessian_colored(x, &c, &mut Workspace::<Dual<f64, 3>, 128>::new())?;
+    /// let (_, _, h8) = prog.hessian(x, &mut Workspace::<Dual<f64, 8>, 128>::new())?;
+    /// assert_eq!(h3, h8);
+    /// # Ok::<(), ad_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewTangents`] when `C` is below the number of colors,
+    /// [`Error::ColoringMismatch`] when `coloring` was computed from another program,
+    /// and what [`hessian`](Self::hessian) returns.
+    #[allow(clippy::type_complexity)]
+    pub fn hessian_colored<const C: usize, const W: usize>(
+        &mut self,
+        x: [T; N],
+        coloring: &HessianColoring<N>,
+        work: &mut Workspace<Dual<T, C>, W>,
+    ) -> Result<(T, [T; N], [[T; N]; N]), Error> {
+        coloring.fits::<C>()?;
+        if !self.is_colored_by(coloring) {
+            return Err(Error::ColoringMismatch);
+        }
+        let (f, g) = self.second_order(coloring.seed(&x), work)?;
+        let mut i = 0;
+        let h = g.map(|d| {
+            let row = coloring.row(i, &d.eps);
+            i += 1;
+            row
+        });
+        Ok((f.re, g.map(|d| d.re), h))
+    }
+
     /// Value and gradient at `x`: one replay and one reverse sweep.
     pub fn gradient(&mut self, x: [T; N]) -> Result<(T, [T; N]), Error> {
         let ([v], g) = self.vjp(x, [T::one()])?;
