@@ -14,11 +14,12 @@ mod cases;
 use std::hint::black_box;
 use std::time::Duration;
 
-use ad_core::{Dual, Lanes, VecTape, Workspace};
+use ad_core::{Dual, HessianColoring, Lanes, SparsityWork, VecTape, Workspace};
 use benches::{generated, rosenbrock};
 use cases::{
     LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, generated_grad, lognormal_forward,
-    program_gradient, program_hessian, rosenbrock_forward, rosenbrock_hessian, uniform_points,
+    program_gradient, program_hessian, rosenbrock_forward, rosenbrock_hessian,
+    rosenbrock10_hessian_colored, rosenbrock10_hessian_generated, uniform_points,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -118,6 +119,19 @@ fn rosenbrock10_hessian(c: &mut Criterion) {
                 &mut gr,
                 &mut h,
             )
+        })
+    });
+    g.bench_function("generated-L16", |b| {
+        b.iter(|| rosenbrock10_hessian_generated::<16>(black_box(&pts), &mut v, &mut gr, &mut h))
+    });
+    // One tangent per color of the (tridiagonal) Hessian: 3 instead of 10.
+    let mut coloring = HessianColoring::<N>::new();
+    if let Err(e) = prog.color_hessian(&mut coloring, &mut Box::new(SparsityWork::<W10>::new())) {
+        panic!("coloring Rosenbrock n = 10 failed: {e}");
+    }
+    g.bench_function("generated-colored-L16", |b| {
+        b.iter(|| {
+            rosenbrock10_hessian_colored::<16>(&coloring, black_box(&pts), &mut v, &mut gr, &mut h)
         })
     });
     g.finish();

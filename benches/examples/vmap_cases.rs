@@ -36,14 +36,15 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ad_core::{Error, Lanes, VecTape, Workspace};
+use ad_core::{Error, HessianColoring, Lanes, SparsityWork, VecTape, Workspace};
 use benches::{exact_gradient, exact_hessian, generated, rosenbrock};
 use cases::{
     LOGNORMAL_RANGES, ROSENBROCK_RANGE, W10, W100, exact_lognormal_logpdf_gradient,
     lognormal_forward, lognormal_generated_f32, lognormal_generated_f64, program_gradient,
-    program_hessian, rosenbrock_forward, rosenbrock_forward_inline, rosenbrock_hessian,
-    rosenbrock_hessian_inline, rosenbrock2_generated, rosenbrock10_hessian_generated,
-    rosenbrock100_generated, uniform_points,
+    program_hessian, program_hessian_colored, rosenbrock_forward, rosenbrock_forward_inline,
+    rosenbrock_hessian, rosenbrock_hessian_inline, rosenbrock2_generated,
+    rosenbrock10_hessian_colored, rosenbrock10_hessian_generated, rosenbrock100_generated,
+    uniform_points,
 };
 
 /// Times the gradient-only form (`vmap::reverse_grad`) of the generated gradient
@@ -453,6 +454,30 @@ fn rosenbrock10_hessian() -> Result<(), Failure> {
         )*};
     }
     generated!(4, 8, 16);
+    // The Hessian's pattern (tridiagonal) read off the program: 3 tangents, not 10.
+    let mut coloring = HessianColoring::<N>::new();
+    prog.color_hessian(&mut coloring, &mut Box::new(SparsityWork::<W10>::new()))?;
+    eprintln!(
+        "  Hessian coloring: {} colors, {} entries",
+        coloring.colors(),
+        coloring.nonzeros()
+    );
+    macro_rules! colored {
+        ($($l:literal),*) => {$(
+            let mut work = Box::new(Workspace::<ad_core::Dual<Lanes<f32, $l>, 3>, W10>::new());
+            program_hessian_colored(&mut prog, &coloring, &mut work, &pts, &mut values, &mut grads, &mut hess)?;
+            check_all!(concat!("program-colored-L", $l));
+            case.time(concat!("program-colored-L", $l), RUNS, || {
+                program_hessian_colored(&mut prog, &coloring, black_box(&mut work), black_box(&pts), black_box(&mut values), black_box(&mut grads), black_box(&mut hess))
+            })?;
+            rosenbrock10_hessian_colored::<$l>(&coloring, &pts, &mut values, &mut grads, &mut hess)?;
+            check_all!(concat!("generated-colored-L", $l));
+            case.time(concat!("generated-colored-L", $l), RUNS, || {
+                rosenbrock10_hessian_colored::<$l>(&coloring, black_box(&pts), black_box(&mut values), black_box(&mut grads), black_box(&mut hess))
+            })?;
+        )*};
+    }
+    colored!(4, 8, 16, 32);
     case.finish();
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! The JAX side (`benches/jax/cases.py`) writes the same functions with the same
 //! operations in the same order.
 
-use ad_core::{Dual, Error, LaneMath, Lanes, Program, Real, Workspace, vmap};
+use ad_core::{Dual, Error, HessianColoring, LaneMath, Lanes, Program, Real, Workspace, vmap};
 use benches::{generated, rosenbrock};
 
 pub use benches::lognormal_logpdf;
@@ -304,6 +304,52 @@ pub fn rosenbrock10_hessian_generated<const L: usize>(
         grads,
         hess,
     )
+}
+
+/// Value, gradient and Hessian of Rosenbrock n = 10 at every point: its generated f32
+/// gradient over `Dual<Lanes<f32, L>, 3>`, one tangent per color of `coloring` (the
+/// Hessian is tridiagonal: 3 colors), from [`Program::color_hessian`] on the recorded
+/// Rosenbrock n = 10.
+///
+/// # Errors
+///
+/// [`Error::LengthMismatch`] when the slices differ in length,
+/// [`Error::TooFewTangents`] for a coloring of more than 3 colors.
+#[inline(never)]
+pub fn rosenbrock10_hessian_colored<const L: usize>(
+    coloring: &HessianColoring<10>,
+    points: &[[f32; 10]],
+    values: &mut [f32],
+    grads: &mut [[f32; 10]],
+    hess: &mut [[[f32; 10]; 10]],
+) -> Result<(), Error> {
+    vmap::reverse_hessian_colored::<L, 3, _, _, _>(
+        generated::rosenbrock10_f32_gradient::<Dual<Lanes<f32, L>, 3>>,
+        coloring,
+        points,
+        values,
+        grads,
+        hess,
+    )
+}
+
+/// The Hessian of a recorded program at every point by forward-over-reverse over
+/// `Dual<Lanes<T, L>, C>`, one tangent per color of `coloring`.
+///
+/// # Errors
+///
+/// What [`vmap::program_hessian_colored`] returns.
+#[inline(never)]
+pub fn program_hessian_colored<const L: usize, const C: usize, const N: usize, const W: usize>(
+    prog: &mut Program<'_, f32, N, 1>,
+    coloring: &HessianColoring<N>,
+    work: &mut Workspace<Dual<Lanes<f32, L>, C>, W>,
+    points: &[[f32; N]],
+    values: &mut [f32],
+    grads: &mut [[f32; N]],
+    hess: &mut [[[f32; N]; N]],
+) -> Result<(), Error> {
+    vmap::program_hessian_colored(prog, coloring, work, points, values, grads, hess)
 }
 
 /// The gradient alone at every point (JAX's `vmap(grad(f))`, which writes no values)
