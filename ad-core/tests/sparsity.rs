@@ -587,6 +587,28 @@ fn lanes_match_dense<T: Primitive + ad_core::LaneMath>(rel: f64) {
         &mut hr,
     )
     .unwrap();
+    // The Hessian alone: the same Hessians.
+    let mut ho = vec![[[zero; K]; K]; n];
+    vmap::reverse_hess_colored::<4, 4, _, _, _>(
+        |xs| prog.gradient_over(xs, &mut w2),
+        &c,
+        &pts,
+        &mut ho,
+    )
+    .unwrap();
+    assert_eq!(ho, h);
+    assert_eq!(
+        vmap::reverse_hess_colored::<4, 4, _, _, _>(
+            |xs| prog.gradient_over(xs, &mut w2),
+            &c,
+            &pts,
+            &mut ho[1..]
+        ),
+        Err(Error::LengthMismatch {
+            expected: n,
+            found: n - 1
+        })
+    );
     let mut one_point = Workspace::<Dual<T, 4>, 128>::new();
     let wide = |h: &[[T; K]; K]| h.map(|r| r.map(|e| e.to_f64().unwrap()));
     for p in 0..n {

@@ -23,7 +23,11 @@
 //! of `benches::rosenbrock` marked `#[inline(always)]`, `generated-L<L>` (the
 //! generated reverse-mode gradient over `Lanes`, values and gradients written) and
 //! `generated-grad-L<L>` (the same, gradients alone, `vmap::reverse_grad`: what JAX's
-//! `vmap(grad(f))` returns).
+//! `vmap(grad(f))` returns). Case 4 adds `program-colored-L<L>` and
+//! `generated-colored-L<L>` (`vmap::program_hessian_colored` /
+//! `reverse_hessian_colored`: one tangent per color of the Hessian's coloring, 3 for
+//! Rosenbrock, instead of 10) and `generated-hess-colored-L<L>` (the Hessians alone,
+//! `vmap::reverse_hess_colored`: what JAX's `vmap(hessian(f))` returns).
 //!
 //! `ours` names the fastest strategy of the case. Progress and check results go to
 //! stderr.
@@ -43,8 +47,8 @@ use cases::{
     lognormal_forward, lognormal_generated_f32, lognormal_generated_f64, program_gradient,
     program_hessian, program_hessian_colored, rosenbrock_forward, rosenbrock_forward_inline,
     rosenbrock_hessian, rosenbrock_hessian_inline, rosenbrock2_generated,
-    rosenbrock10_hessian_colored, rosenbrock10_hessian_generated, rosenbrock100_generated,
-    uniform_points,
+    rosenbrock10_hess_colored, rosenbrock10_hessian_colored, rosenbrock10_hessian_generated,
+    rosenbrock100_generated, uniform_points,
 };
 
 /// Times the gradient-only form (`vmap::reverse_grad`) of the generated gradient
@@ -474,6 +478,19 @@ fn rosenbrock10_hessian() -> Result<(), Failure> {
             check_all!(concat!("generated-colored-L", $l));
             case.time(concat!("generated-colored-L", $l), RUNS, || {
                 rosenbrock10_hessian_colored::<$l>(&coloring, black_box(&pts), black_box(&mut values), black_box(&mut grads), black_box(&mut hess))
+            })?;
+            for h in hess.iter_mut() {
+                *h = [[f32::NAN; N]; N];
+            }
+            rosenbrock10_hess_colored::<$l>(&coloring, &pts, &mut hess)?;
+            check::<{ N * N }>(
+                concat!("generated-hess-colored-L", $l, " Hessian"),
+                hess.iter().map(flat),
+                pts.iter().map(exact),
+                TOL_ROSENBROCK,
+            )?;
+            case.time(concat!("generated-hess-colored-L", $l), RUNS, || {
+                rosenbrock10_hess_colored::<$l>(&coloring, black_box(&pts), black_box(&mut hess))
             })?;
         )*};
     }

@@ -333,6 +333,26 @@ pub fn rosenbrock10_hessian_colored<const L: usize>(
     )
 }
 
+/// The Hessian alone of Rosenbrock n = 10 at every point (JAX's `vmap(hessian(f))`):
+/// [`rosenbrock10_hessian_colored`] without the values and gradients.
+///
+/// # Errors
+///
+/// As [`rosenbrock10_hessian_colored`].
+#[inline(never)]
+pub fn rosenbrock10_hess_colored<const L: usize>(
+    coloring: &HessianColoring<10>,
+    points: &[[f32; 10]],
+    hess: &mut [[[f32; 10]; 10]],
+) -> Result<(), Error> {
+    vmap::reverse_hess_colored::<L, 3, _, _, _>(
+        generated::rosenbrock10_f32_gradient::<Dual<Lanes<f32, L>, 3>>,
+        coloring,
+        points,
+        hess,
+    )
+}
+
 /// The Hessian of a recorded program at every point by forward-over-reverse over
 /// `Dual<Lanes<T, L>, C>`, one tangent per color of `coloring`.
 ///

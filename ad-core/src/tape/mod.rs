@@ -576,12 +576,10 @@ impl<T: Primitive, const N: usize, const OPS: u64> Program<'_, T, N, 1, OPS> {
             return Err(Error::ColoringMismatch);
         }
         let (f, g) = self.second_order(coloring.seed(&x), work)?;
-        let mut i = 0;
-        let h = g.map(|d| {
-            let row = coloring.row(i, &d.eps);
-            i += 1;
-            row
-        });
+        let mut h = [[T::zero(); N]; N];
+        for (i, (row, d)) in h.iter_mut().zip(&g).enumerate() {
+            coloring.row_into(i, &d.eps, row);
+        }
         Ok((f.re, g.map(|d| d.re), h))
     }
 

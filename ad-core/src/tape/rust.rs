@@ -121,13 +121,10 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
             .map(|&r| Node(r).b() + 1)
             .max()
             .unwrap_or(0);
-        let (cparam, carg) = if customs > 0 {
-            (
-                alloc::format!("customs: [&'static ad_core::rules::Custom<{ty}>; {customs}], "),
-                "customs, ",
-            )
+        let cparam = if customs > 0 {
+            alloc::format!("customs: [&'static ad_core::rules::Custom<{ty}>; {customs}], ")
         } else {
-            (String::new(), "")
+            String::new()
         };
         let _ = writeln!(
             s,
@@ -169,23 +166,28 @@ impl<T: Primitive, const N: usize, const M: usize, const OPS: u64> Program<'_, T
         self.forward_code(&mut s);
         self.reverse_code(&mut s);
         let _ = writeln!(s, "    Ok(([{}], g))\n}}\n", self.output_list());
-        // gradient
-        let first = if M > 0 {
-            alloc::format!("let (y, g) = {name}_vjp({carg}x, w)?;\n    Ok((y[0], g))")
-        } else {
-            alloc::format!("Ok((S::nan(), [S::zero(); {N}]))")
-        };
+        // gradient: its own body, not a call of the vjp (whose `Result` of `M + N`
+        // numbers was unpacked and the gradient copied into this one's: a `memcpy` of
+        // the whole gradient per call where the vjp is not inlined).
         let _ = writeln!(
             s,
             "/// Value and gradient of output 0 of the recorded program `{name}` at `x`\n\
-             /// (generated code, reverse mode).\n\
+             /// (generated code, reverse mode: the vjp with `w = (1, 0, ...)`).\n\
              {attrs}\n#[inline]\n\
              pub fn {name}_gradient<S>({cparam}x: [S; {N}]) -> ::core::result::Result<(S, [S; {N}]), ad_core::Error>\n\
-             {bounds}{{\n    \
+             {bounds}{{\n{uses}    \
              let mut w = [S::zero(); {M}];\n    \
-             if let Some(w0) = w.first_mut() {{\n        *w0 = S::one();\n    }}\n    \
-             {first}\n}}"
+             if let Some(w0) = w.first_mut() {{\n        *w0 = S::one();\n    }}"
         );
+        if M > 0 {
+            self.forward_code(&mut s);
+            self.reverse_code(&mut s);
+            let first = self.output_list();
+            let first = first.split(", ").next().unwrap_or("S::nan()");
+            let _ = writeln!(s, "    Ok(({first}, g))\n}}");
+        } else {
+            let _ = writeln!(s, "    Ok((S::nan(), [S::zero(); {N}]))\n}}");
+        }
         s
     }
 

@@ -165,15 +165,22 @@ impl<const N: usize> HessianColoring<N> {
     }
 
     /// Row `i` of the Hessian from the compressed row `eps` (row `i` of `H·S`, one
-    /// entry per color): the entry of column `j` is `eps[color(j)]` where `(i, j)` is in
-    /// the pattern, zero elsewhere.
+    /// entry per color), into `out`: the entry of column `j` is `eps[color(j)]` where
+    /// `(i, j)` is in the pattern, zero elsewhere.
     #[inline(always)]
-    pub(crate) fn row<S: Real, const C: usize>(&self, i: usize, eps: &[S; C]) -> [S; N] {
+    pub(crate) fn row_into<S: Real, const C: usize>(
+        &self,
+        i: usize,
+        eps: &[S; C],
+        out: &mut [S; N],
+    ) {
         let pattern = self.pattern.get(i).unwrap_or(&[false; N]);
-        core::array::from_fn(|j| match (pattern[j], eps.get(self.color[j])) {
-            (true, Some(&e)) => e,
-            _ => S::zero(),
-        })
+        for ((o, &p), &c) in out.iter_mut().zip(pattern).zip(&self.color) {
+            *o = match (p, eps.get(c)) {
+                (true, Some(&e)) => e,
+                _ => S::zero(),
+            };
+        }
     }
 
     /// Whether this coloring was computed from the program `nodes`.
